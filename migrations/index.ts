@@ -1,0 +1,4 @@
+/** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes whatever the file extension. */
+import { CreateCoreSchema1764777600000 } from './1764777600000-CreateCoreSchema';
+
+export const migrations = [CreateCoreSchema1764777600000];

@@ -1,0 +1,78 @@
+/**
+ * Appends events to the hash chain. Every writer, in every instance, locks the
+ * single chain-head row for the few statements it takes to extend the chain,
+ * so the chain has one order; batching many events per lock keeps issuance
+ * from becoming one commit at a time (see AuditWriter).
+ */
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions';
+import { chainHash } from './audit-chain';
+import type { AuditEventInput, AuditEventView } from './audit-event';
+
+// NUL is not storable in PostgreSQL text; a hostile User-Agent must not turn an audit write into a failure.
+const clean = (s: string | null | undefined, max = 512): string | null =>
+  s === undefined || s === null ? null : s.replace(/\u0000/g, '').slice(0, max);
+
+@Injectable()
+export class AuditRepository {
+  /** Appends `events` in order inside `tx`; returns them as stored. */
+  async append(tx: Tx, events: readonly AuditEventInput[], now: Date): Promise<AuditEventView[]> {
+    if (events.length === 0) return [];
+    const rows = (await tx.query(
+      'SELECT last_id, last_hash FROM audit_chain_head WHERE singleton FOR UPDATE',
+    )) as { last_id: string; last_hash: string }[];
+    const head = rows[0];
+    if (!head) throw new Error('audit_chain_head is missing: the migrations did not run');
+    let lastId = BigInt(head.last_id);
+    let prevHash = head.last_hash;
+    const occurredAt = now.toISOString();
+    const stored: AuditEventView[] = events.map((e) => {
+      lastId += 1n;
+      const body = {
+        id: lastId.toString(),
+        occurred_at: occurredAt,
+        type: e.type,
+        outcome: e.outcome,
+        actor: { client_id: clean(e.actor.clientId, 64), ip: clean(e.actor.ip, 64), user_agent: clean(e.actor.userAgent) },
+        subject: {
+          client_id: clean(e.subject?.clientId, 64),
+          account_id: clean(e.subject?.accountId, 64),
+          jti: clean(e.subject?.jti, 64),
+        },
+        reason: clean(e.reason, 64),
+        request_id: clean(e.requestId, 128),
+        data: e.data ?? {},
+      };
+      const hash = chainHash(prevHash, body);
+      const view: AuditEventView = { ...body, prev_hash: prevHash, hash };
+      prevHash = hash;
+      return view;
+    });
+    const col = <T>(f: (v: AuditEventView) => T): T[] => stored.map(f);
+    await tx.query(
+      `INSERT INTO audit_events (id, occurred_at, type, outcome, actor_client_id, actor_ip, actor_user_agent,
+         subject_client_id, subject_account_id, subject_jti, reason, request_id, data, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[])`,
+      [
+        col((v) => v.id),
+        col((v) => v.occurred_at),
+        col((v) => v.type),
+        col((v) => v.outcome),
+        col((v) => v.actor.client_id),
+        col((v) => v.actor.ip),
+        col((v) => v.actor.user_agent),
+        col((v) => v.subject.client_id),
+        col((v) => v.subject.account_id),
+        col((v) => v.subject.jti),
+        col((v) => v.reason),
+        col((v) => v.request_id),
+        col((v) => JSON.stringify(v.data)),
+        col((v) => v.prev_hash),
+        col((v) => v.hash),
+      ],
+    );
+    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE singleton', [lastId.toString(), prevHash]);
+    return stored;
+  }
+}

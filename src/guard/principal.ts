@@ -1,0 +1,12 @@
+/** The caller behind a verified access token. */
+export interface Principal {
+  readonly clientId: string;
+  readonly accountId: string | null;
+  readonly scopes: ReadonlySet<string>;
+  readonly jti: string;
+  readonly audience: readonly string[];
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Id of the API-key secret that minted the token. */
+  readonly secretId: string | null;
+}

@@ -1,0 +1,72 @@
+/**
+ * Authenticates an API key's client_id and secret. Every failure is the same
+ * InvalidClient on the wire; the true reason, decided in the contract's order
+ * (unknown_client, bad_secret, key_revoked/key_expired, ip_not_allowed), goes
+ * to the audit log. An unknown client costs the same HMAC and comparison as a
+ * known one, so timing does not tell them apart either.
+ */
+import { Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Clock } from '../../common/clock';
+import { InvalidClient } from '../../common/errors/oauth-error';
+import { blockListHas, buildBlockList, type RequestContext } from '../../common/http/request-context';
+import { AppConfig } from '../../config/app-config';
+import { hasBadChecksum, isValidClientId, SecretHasher } from '../../keys/credentials';
+import { KeysRepository } from '../../keys/keys.repository';
+
+export interface AuthenticatedClient {
+  readonly clientId: string;
+  readonly accountId: string | null;
+  readonly scopes: readonly string[];
+  readonly allowedCidrs: readonly string[];
+  readonly tokenTtlSeconds: number;
+  readonly secretId: string;
+}
+
+export const REALM = 'wagmix-auth';
+const DUMMY_HASH = Buffer.alloc(32);
+
+@Injectable()
+export class ClientAuthenticator {
+  private readonly hasher: SecretHasher;
+
+  constructor(
+    private readonly keys: KeysRepository,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.hasher = new SecretHasher(config.secretPepper);
+  }
+
+  async authenticate(clientId: string, secret: string, ctx: RequestContext): Promise<AuthenticatedClient> {
+    const fail = (reason: ConstructorParameters<typeof InvalidClient>[0]) => new InvalidClient(reason, clientId, REALM);
+    const presented = this.hasher.hash(secret);
+    if (hasBadChecksum(secret)) throw fail('bad_secret');
+    const found = isValidClientId(clientId) ? await this.keys.findForAuth(clientId) : null;
+    if (!found) {
+      timingSafeEqual(presented, DUMMY_HASH);
+      throw fail('unknown_client');
+    }
+    const now = this.clock.now().getTime();
+    // Compare against every stored secret without stopping early; only live ones count.
+    let matched: string | null = null;
+    for (const s of found.secrets) {
+      const equal = SecretHasher.matches(presented, s.hash);
+      const live = !s.revokedAt && (!s.expiresAt || s.expiresAt.getTime() > now);
+      if (equal && live) matched = s.id;
+    }
+    if (matched === null) throw fail('bad_secret');
+    const { key } = found;
+    if (key.revokedAt) throw fail('key_revoked');
+    if (key.expiresAt && key.expiresAt.getTime() <= now) throw fail('key_expired');
+    if (key.allowedCidrs.length > 0 && !blockListHas(buildBlockList(key.allowedCidrs), ctx.ip)) throw fail('ip_not_allowed');
+    return {
+      clientId: key.clientId,
+      accountId: key.accountId,
+      scopes: key.scopes,
+      allowedCidrs: key.allowedCidrs,
+      tokenTtlSeconds: key.tokenTtlSeconds,
+      secretId: matched,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * RFC 6749 §4.4 client credentials: after the client authenticated, check the
+ * request, mint the RFC 9068 token and commit its `token.issued` event before
+ * the response can leave. No refresh token (§4.4.3): a client simply asks again.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { InvalidRequest, UnsupportedGrantType } from '../common/errors/oauth-error';
+import type { RequestContext } from '../common/http/request-context';
+import { AppConfig } from '../config/app-config';
+import { TokenSigner } from '../tokens/token-signer';
+import type { AuthenticatedClient } from './client-auth/client-authenticator';
+import type { Form } from './form';
+import { decideGrant } from './scope-request';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+@Injectable()
+export class ClientCredentialsGrant {
+  constructor(
+    private readonly signer: TokenSigner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async issue(client: AuthenticatedClient, form: Form, ctx: RequestContext, authMethod: string): Promise<TokenResponse> {
+    const grantType = form.grant_type;
+    if (grantType === undefined || grantType === '') throw new InvalidRequest('grant_type is required');
+    if (grantType !== 'client_credentials')
+      throw new UnsupportedGrantType(`grant_type "${grantType.slice(0, 64)}" is not supported; use client_credentials`);
+    const { scopes, aud } = decideGrant(this.config.scopes, client.scopes, form.scope, form.resource);
+
+    const iat = this.clock.nowSeconds();
+    const ttl = Math.min(client.tokenTtlSeconds, this.config.tokenTtlMaxSeconds);
+    const exp = iat + ttl;
+    const jti = randomBytes(16).toString('base64url');
+    const scope = scopes.join(' ');
+    const accessToken = this.signer.sign({
+      iss: this.config.issuer,
+      sub: client.clientId,
+      client_id: client.clientId,
+      aud,
+      scope,
+      jti,
+      iat,
+      nbf: iat,
+      exp,
+      ...(client.accountId ? { account_id: client.accountId } : {}),
+      wgx_sid: client.secretId,
+    });
+    await this.audit.record({
+      type: 'token.issued',
+      outcome: 'success',
+      actor: { clientId: client.clientId, ip: ctx.ip, userAgent: ctx.userAgent },
+      subject: { clientId: client.clientId, accountId: client.accountId, jti },
+      requestId: ctx.requestId,
+      data: { scope, aud, iat, exp, secret_id: client.secretId, grant_type: grantType, auth_method: authMethod },
+    });
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
+  }
+}

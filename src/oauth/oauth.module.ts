@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { KeysModule } from '../keys/keys.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { ClientAuthGuard } from './client-auth/client-auth.guard';
+import { ClientAuthenticator } from './client-auth/client-authenticator';
+import { ClientBasicStrategy } from './client-auth/client-basic.strategy';
+import { TokenClientAuthGuard } from './client-auth/token-client-auth.guard';
+import { ClientCredentialsGrant } from './client-credentials.grant';
+import { JwksController } from './jwks.controller';
+import { MetadataController } from './metadata.controller';
+import { TokenController } from './token.controller';
+import { TokenDenials } from './token-denials';
+
+@Module({
+  imports: [PassportModule, KeysModule, TokensModule],
+  controllers: [TokenController, MetadataController, JwksController],
+  providers: [ClientAuthenticator, ClientBasicStrategy, ClientAuthGuard, TokenClientAuthGuard, ClientCredentialsGrant, TokenDenials],
+})
+export class OAuthModule {}

@@ -1,0 +1,37 @@
+import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { OAuthError } from '../common/errors/oauth-error';
+import { RequestContextService } from '../common/http/request-context.service';
+import { Public } from '../guard/decorators';
+import { ClientCredentialsGrant, type TokenResponse } from './client-credentials.grant';
+import { type ClientRequest } from './client-auth/client-auth.guard';
+import { TokenClientAuthGuard, authMethodOf } from './client-auth/token-client-auth.guard';
+import { readForm } from './form';
+import { TokenDenials } from './token-denials';
+
+@Public()
+@Controller('oauth2')
+export class TokenController {
+  constructor(
+    private readonly grant: ClientCredentialsGrant,
+    private readonly denials: TokenDenials,
+    private readonly contexts: RequestContextService,
+  ) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @UseGuards(TokenClientAuthGuard)
+  async token(@Req() req: ClientRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
+    void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    const client = req.client;
+    if (!client) throw new Error('TokenClientAuthGuard did not run');
+    const ctx = this.contexts.of(req);
+    const method = authMethodOf(req);
+    try {
+      return await this.grant.issue(client, readForm(req), ctx, method);
+    } catch (err) {
+      if (err instanceof OAuthError) throw await this.denials.record(err, ctx, client.clientId, method);
+      throw err;
+    }
+  }
+}
