@@ -4,7 +4,7 @@
  * Migrations run once into a template database; every e2e file then clones
  * it (`CREATE DATABASE … TEMPLATE`, see test/support/test-database.ts).
  */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -16,6 +16,8 @@ export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'wagmix-test-pg-'));
+    // mkdtemp makes it 0700: as root, the postgres user must be able to enter it, or the cluster goes elsewhere.
+    chmodSync(dir, 0o755);
     const pg = await startEmbeddedPostgres({ dataDir: dir });
     TEST_STATE.embedded = pg;
     TEST_STATE.embeddedDir = dir;
