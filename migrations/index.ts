@@ -1,4 +1,5 @@
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes whatever the file extension. */
 import { CreateCoreSchema1764777600000 } from './1764777600000-CreateCoreSchema';
+import { CreateTokenRevocations1764864000000 } from './1764864000000-CreateTokenRevocations';
 
-export const migrations = [CreateCoreSchema1764777600000];
+export const migrations = [CreateCoreSchema1764777600000, CreateTokenRevocations1764864000000];

@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { KeysModule } from './keys/keys.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { REALM } from './oauth/client-auth/client-authenticator';
+import { RevocationsService } from './tokens/revocations.service';
 import { StoreVerificationKeys } from './tokens/store-verification-keys';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         TokenGuardModule.forRoot({
           imports: [TokensModule],
           keys: StoreVerificationKeys,
+          revocations: RevocationsService,
           inject: [AppConfig],
           useFactory: (c: AppConfig) => ({
             issuer: c.issuer,

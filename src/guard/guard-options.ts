@@ -5,6 +5,11 @@ export abstract class VerificationKeys {
   abstract get(kid: string): KeyObject | undefined;
 }
 
+/** Whether a verified token was revoked since. Without one, the guard trusts a token until it expires. */
+export abstract class RevocationCheck {
+  abstract isRevoked(token: { jti: string; clientId: string; secretId: string | null; issuedAt: number }): boolean;
+}
+
 export interface TokenGuardOptions {
   /** Expected `iss`. */
   readonly issuer: string;

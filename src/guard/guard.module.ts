@@ -6,7 +6,7 @@
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TOKEN_GUARD_OPTIONS, type TokenGuardOptions, VerificationKeys } from './guard-options';
+import { RevocationCheck, TOKEN_GUARD_OPTIONS, type TokenGuardOptions, VerificationKeys } from './guard-options';
 import { TokenGuard } from './token.guard';
 import { TokenVerifier } from './token-verifier';
 
@@ -16,6 +16,8 @@ export interface TokenGuardModuleOptions {
   readonly inject?: (Type | symbol | string)[];
   /** A provider class for VerificationKeys (for example one backed by this service's store). */
   readonly keys: Type<VerificationKeys>;
+  /** Optional: rejects revoked tokens (the authorization server itself uses its revocation state). */
+  readonly revocations?: Type<RevocationCheck>;
 }
 
 @Module({})
@@ -24,6 +26,7 @@ export class TokenGuardModule {
     const providers: Provider[] = [
       { provide: TOKEN_GUARD_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: VerificationKeys, useClass: options.keys },
+      options.revocations ? { provide: RevocationCheck, useExisting: options.revocations } : { provide: RevocationCheck, useValue: null },
       TokenVerifier,
       { provide: APP_GUARD, useClass: TokenGuard },
     ];

@@ -5,9 +5,9 @@
  * claims the principal is built from. Failures carry a description for the
  * WWW-Authenticate challenge, never the token.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { TOKEN_GUARD_OPTIONS, type TokenGuardOptions, VerificationKeys } from './guard-options';
+import { RevocationCheck, TOKEN_GUARD_OPTIONS, type TokenGuardOptions, VerificationKeys } from './guard-options';
 import type { Principal } from './principal';
 
 export const ALLOWED_ALGORITHMS = ['ES256'] as const;
@@ -34,6 +34,7 @@ export class TokenVerifier {
     private readonly jwt: JwtService,
     private readonly keys: VerificationKeys,
     @Inject(TOKEN_GUARD_OPTIONS) private readonly options: TokenGuardOptions,
+    @Optional() @Inject(RevocationCheck) private readonly revocations: RevocationCheck | null,
   ) {}
 
   /** Returns the principal, or throws TokenRejected with a reason fit for the challenge. */
@@ -60,7 +61,10 @@ export class TokenVerifier {
     } catch (err) {
       throw new TokenRejected(describe(err));
     }
-    return toPrincipal(claims);
+    const principal = toPrincipal(claims);
+    if (this.revocations?.isRevoked({ jti: principal.jti, clientId: principal.clientId, secretId: principal.secretId, issuedAt: principal.issuedAt }))
+      throw new TokenRejected('The access token was revoked');
+    return principal;
   }
 }
 

@@ -23,7 +23,7 @@ describe('migrations', () => {
         db.url,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
-      expect(tables.map((r) => r.table_name)).toEqual(['api_key_secrets', 'api_keys', 'audit_chain_head', 'audit_events', 'migrations', 'signing_keys']);
+      expect(tables.map((r) => r.table_name)).toEqual(['api_key_secrets', 'api_keys', 'audit_chain_head', 'audit_events', 'migrations', 'signing_keys', 'token_revocations']);
     } finally {
       await ds.destroy();
       await db.drop();
