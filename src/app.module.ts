@@ -4,6 +4,7 @@
  */
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccessDeniedRecorder } from './audit/access-denied.recorder';
 import { AuditModule } from './audit/audit.module';
 import { CommonModule } from './common/common.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
@@ -35,12 +36,14 @@ export class AppModule {
           imports: [TokensModule],
           keys: StoreVerificationKeys,
           revocations: RevocationsService,
+          accessDenied: AccessDeniedRecorder,
           inject: [AppConfig],
           useFactory: (c: AppConfig) => ({
             issuer: c.issuer,
             audience: c.scopes.adminAudience,
             clockSkewSeconds: c.clockSkewSeconds,
             realm: REALM,
+            trustedProxies: c.trustedProxies,
           }),
         }),
       ],

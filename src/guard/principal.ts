@@ -9,4 +9,6 @@ export interface Principal {
   readonly expiresAt: number;
   /** Id of the API-key secret that minted the token. */
   readonly secretId: string | null;
+  /** The key's IP allow-list carried by the token (`wgx_cidrs`); empty: any address. */
+  readonly allowedCidrs: readonly string[];
 }

@@ -1,52 +1,102 @@
 /**
  * The global guard: secure by default. Every route needs a valid bearer token
- * unless marked @Public(); @Scopes(...) adds the scopes it needs. Puts the
- * verified Principal on the request for @CurrentPrincipal().
+ * unless marked @Public(); @Scopes(...) adds the scopes it needs; a token that
+ * carries its key's IP allow-list is refused from other addresses. Puts the
+ * verified Principal on the request for @CurrentPrincipal(), and reports every
+ * refusal to the AccessDeniedSink when one is provided.
  */
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import type { BlockList } from 'node:net';
+import type { Problem } from '../common/errors/problem';
+import { blockListHas, buildBlockList, headerValue, resolveSourceIp } from '../common/http/request-context';
+import { isCidrOrIp } from '../config/config.schema';
 import { insufficientScope, invalidRequest, invalidToken, missingToken } from './bearer-errors';
 import { IS_PUBLIC, PRINCIPAL, REQUIRED_SCOPES } from './decorators';
-import { TOKEN_GUARD_OPTIONS, type TokenGuardOptions } from './guard-options';
+import { type AccessDenial, AccessDeniedSink, TOKEN_GUARD_OPTIONS, type TokenGuardOptions } from './guard-options';
 import type { Principal } from './principal';
 import { TokenRejected, TokenVerifier } from './token-verifier';
 
+type GuardedRequest = FastifyRequest & { [PRINCIPAL]?: Principal };
+
 @Injectable()
 export class TokenGuard implements CanActivate {
+  private readonly trustedProxies: BlockList;
+  /** null marks a malformed allow-list. */
+  private readonly allowLists = new WeakMap<Principal, BlockList | null>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     @Inject(TOKEN_GUARD_OPTIONS) private readonly options: TokenGuardOptions,
-  ) {}
+    @Optional() @Inject(AccessDeniedSink) private readonly sink: AccessDeniedSink | null,
+  ) {
+    this.trustedProxies = buildBlockList(options.trustedProxies ?? []);
+  }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = context.switchToHttp().getRequest<FastifyRequest & { [PRINCIPAL]?: Principal }>();
-    const token = this.bearerToken(req);
+    const req = context.switchToHttp().getRequest<GuardedRequest>();
+    const realm = this.options.realm;
+
+    const header = req.headers.authorization;
+    const m = header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null;
+    if (!m) {
+      const malformed = header !== undefined && /^Bearer\b/i.test(header);
+      const problem = malformed ? invalidRequest(realm, 'The Authorization header is not a valid Bearer credential') : missingToken(realm);
+      return this.deny(req, problem, 'missing_token', null);
+    }
     let principal: Principal;
     try {
-      principal = this.verifier.verify(token);
+      principal = await this.verifier.verify(m[1] as string);
     } catch (err) {
-      if (err instanceof TokenRejected) throw invalidToken(this.options.realm, err.message);
+      if (err instanceof TokenRejected) return this.deny(req, invalidToken(realm, err.message), 'invalid_token', null);
       throw err;
     }
+    const allowList = this.allowListOf(principal);
+    if (allowList === undefined) return this.deny(req, invalidToken(realm, 'The access token carries a malformed IP allow-list'), 'invalid_token', principal);
+    if (allowList && !blockListHas(allowList, this.sourceIp(req)))
+      return this.deny(req, invalidToken(realm, 'The access token is not valid from this address'), 'ip_not_allowed', principal);
+
     const required = this.reflector.getAllAndMerge<string[]>(REQUIRED_SCOPES, targets);
-    const missing = required.filter((s) => !principal.scopes.has(s));
-    if (missing.length > 0) throw insufficientScope(this.options.realm, required);
+    if (required.some((s) => !principal.scopes.has(s))) return this.deny(req, insufficientScope(realm, required), 'insufficient_scope', principal);
     req[PRINCIPAL] = principal;
     return true;
   }
 
-  private bearerToken(req: FastifyRequest): string {
-    const header = req.headers.authorization;
-    if (!header) throw missingToken(this.options.realm);
-    const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-    if (!m) {
-      if (/^Bearer\b/i.test(header)) throw invalidRequest(this.options.realm, 'The Authorization header is not a valid Bearer credential');
-      throw missingToken(this.options.realm);
+  /** null: no allow-list; undefined: a malformed one (refuse). Built once per cached principal. */
+  private allowListOf(p: Principal): BlockList | null | undefined {
+    if (p.allowedCidrs.length === 0) return null;
+    let list = this.allowLists.get(p);
+    if (list === undefined) {
+      list = p.allowedCidrs.every(isCidrOrIp) ? buildBlockList(p.allowedCidrs) : null;
+      this.allowLists.set(p, list);
     }
-    return m[1] as string;
+    return list ?? undefined;
+  }
+
+  private sourceIp(req: FastifyRequest): string {
+    return resolveSourceIp(req.socket.remoteAddress ?? '', headerValue(req, 'x-forwarded-for'), this.trustedProxies);
+  }
+
+  private async deny(req: FastifyRequest, problem: Problem, reason: AccessDenial['reason'], p: Principal | null): Promise<never> {
+    if (this.sink) {
+      await this.sink.record({
+        status: problem.status === 403 ? 403 : 401,
+        reason,
+        description: problem.detail,
+        clientId: p?.clientId ?? null,
+        jti: p?.jti ?? null,
+        accountId: p?.accountId ?? null,
+        method: req.method,
+        route: req.routeOptions.url ?? req.url.split('?')[0] ?? '',
+        ip: this.sourceIp(req),
+        userAgent: headerValue(req, 'user-agent') ?? null,
+        requestId: String(req.id),
+      });
+    }
+    throw problem;
   }
 }

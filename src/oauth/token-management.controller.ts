@@ -1,0 +1,48 @@
+/** RFC 7662 introspection and RFC 7009 revocation: the caller authenticates as a client (basic or post). */
+import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { InvalidRequest } from '../common/errors/oauth-error';
+import { RequestContextService } from '../common/http/request-context.service';
+import { Public } from '../guard/decorators';
+import { ClientAuthGuard, type ClientRequest } from './client-auth/client-auth.guard';
+import type { AuthenticatedClient } from './client-auth/client-authenticator';
+import { readForm } from './form';
+import { type IntrospectionResponse, IntrospectionService } from './introspection.service';
+import { RevocationEndpointService } from './revocation-endpoint.service';
+
+@Public()
+@Controller('oauth2')
+@UseGuards(ClientAuthGuard)
+export class TokenManagementController {
+  constructor(
+    private readonly introspection: IntrospectionService,
+    private readonly revocation: RevocationEndpointService,
+    private readonly contexts: RequestContextService,
+  ) {}
+
+  @Post('introspect')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  introspect(@Req() req: ClientRequest): Promise<IntrospectionResponse> {
+    return this.introspection.introspect(callerOf(req), tokenParam(req), this.contexts.of(req));
+  }
+
+  @Post('revoke')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  async revoke(@Req() req: ClientRequest): Promise<void> {
+    await this.revocation.revoke(callerOf(req), tokenParam(req), this.contexts.of(req));
+  }
+}
+
+function callerOf(req: ClientRequest): AuthenticatedClient {
+  if (!req.client) throw new Error('ClientAuthGuard did not run');
+  return req.client;
+}
+
+function tokenParam(req: ClientRequest): string {
+  const token = readForm(req).token;
+  if (token === undefined || token === '') throw new InvalidRequest('The token parameter is required');
+  return token;
+}
