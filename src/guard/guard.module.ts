@@ -6,9 +6,10 @@
  * authorization server uses its signing-key store). The guard is global.
  */
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AccessDeniedSink, RevocationCheck, TOKEN_GUARD_OPTIONS, type TokenGuardOptions, VerificationKeys } from './guard-options';
+import { ProblemFilter } from './problem.filter';
 import { RemoteJwksKeys, type RemoteJwksOptions } from './remote-jwks-keys';
 import { TokenGuard } from './token.guard';
 import { TokenVerifier } from './token-verifier';
@@ -50,6 +51,7 @@ export class TokenGuardModule {
         optional(AccessDeniedSink, options.accessDenied),
         TokenVerifier,
         { provide: APP_GUARD, useClass: TokenGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
       ],
       exports: [TokenVerifier, TOKEN_GUARD_OPTIONS],
     };
