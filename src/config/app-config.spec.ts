@@ -30,6 +30,10 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.migrationsRun).toBe(true);
     expect(c.tokenTtlMaxSeconds).toBe(3600);
+    expect(c.tokenTtlWriteMaxSeconds).toBe(300);
+    expect(c.keyDefaultLifetimeDays).toBe(90);
+    expect(c.keyMaxLifetimeDays).toBe(365);
+    expect(c.requireAllowlistForWriteScopes).toBe(true);
     expect(c.scopes.audienceOf.get('exchange:orders:write')).toBe('urn:wagmix:exchange');
     expect(c.scopes.audienceOf.get('admin:tokens:introspect')).toBe('urn:wagmix:admin');
   });
@@ -63,6 +67,9 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production' }, 'SECRET_PEPPER is required when NODE_ENV=production (a string of at least 32 characters)'],
     [{ NODE_ENV: 'production', SECRET_PEPPER: LONG }, 'SIGNING_KEY_ENCRYPTION_KEY is required when NODE_ENV=production (a string of at least 32 characters)'],
     [{ NODE_ENV: 'production', SECRET_PEPPER: LONG, SIGNING_KEY_ENCRYPTION_KEY: LONG }, 'ISSUER must be an https:// URL when NODE_ENV=production (RFC 8414 §2)'],
+    [{ KEY_DEFAULT_LIFETIME_DAYS: '400' }, 'KEY_DEFAULT_LIFETIME_DAYS must not exceed KEY_MAX_LIFETIME_DAYS (365)'],
+    [{ TOKEN_TTL_WRITE_MAX_SECONDS: '30' }, 'TOKEN_TTL_WRITE_MAX_SECONDS must be between 60 and 3600, got 30'],
+    [{ REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES: 'sometimes' }, 'REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES must be true or false'],
     [{ SCOPE_CATALOG_EXTRA: '{"x y":"urn:a"}' }, 'SCOPE_CATALOG_EXTRA must be a JSON object mapping scope to audience'],
   ])('stops on %j with one line naming the variable', (env, message) => {
     const text = problem(env);

@@ -32,9 +32,18 @@ export interface AppConfigValues {
   readonly migrationsRun: boolean;
   readonly trustedProxies: readonly string[];
   readonly tokenTtlMaxSeconds: number;
+  /** Cap for a token carrying any scope that ends in `:write` (see docs/keys.md). */
+  readonly tokenTtlWriteMaxSeconds: number;
+  /** API key lifetimes: the default when a key is created without `expires_at`, and the longest allowed. */
+  readonly keyDefaultLifetimeDays: number;
+  readonly keyMaxLifetimeDays: number;
+  /** A key holding a money-moving write scope must have an IP allow-list. */
+  readonly requireAllowlistForWriteScopes: boolean;
   readonly clockSkewSeconds: number;
   readonly scopes: ScopeCatalog;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** Audit events older than this many whole days are pruned (with an `audit.pruned` checkpoint); undefined: kept forever. */
+  readonly auditRetentionDays: number | undefined;
   /** Notes produced while loading (for example generated secrets), logged once at boot. */
   readonly warnings: readonly string[];
 }
@@ -92,6 +101,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (secret && secret.length < 32)
     throw new ConfigError('BOOTSTRAP_ADMIN_CLIENT_SECRET', 'must be a wgxs_ secret or a string of at least 32 characters');
 
+  if (env.KEY_DEFAULT_LIFETIME_DAYS > env.KEY_MAX_LIFETIME_DAYS)
+    throw new ConfigError('KEY_DEFAULT_LIFETIME_DAYS', `must not exceed KEY_MAX_LIFETIME_DAYS (${env.KEY_MAX_LIFETIME_DAYS})`);
+
   const issuer = (env.ISSUER || `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   if (production && !issuer.startsWith('https://'))
     throw new ConfigError('ISSUER', 'must be an https:// URL when NODE_ENV=production (RFC 8414 §2)');
@@ -110,12 +122,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     migrationsRun: env.MIGRATIONS_RUN,
     trustedProxies: env.TRUSTED_PROXIES,
     tokenTtlMaxSeconds: env.TOKEN_TTL_MAX_SECONDS,
+    tokenTtlWriteMaxSeconds: env.TOKEN_TTL_WRITE_MAX_SECONDS,
+    keyDefaultLifetimeDays: env.KEY_DEFAULT_LIFETIME_DAYS,
+    keyMaxLifetimeDays: env.KEY_MAX_LIFETIME_DAYS,
+    requireAllowlistForWriteScopes: env.REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES,
     clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
     scopes: buildScopeCatalog(
       { exchange: env.AUDIENCE_EXCHANGE, coin: env.AUDIENCE_COIN, admin: env.AUDIENCE_ADMIN },
       env.SCOPE_CATALOG_EXTRA,
     ),
     logLevel: env.LOG_LEVEL,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS > 0 ? env.AUDIT_RETENTION_DAYS : undefined,
     warnings,
   });
 }

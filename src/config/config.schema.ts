@@ -112,6 +112,10 @@ export const envSchema = z.object({
   MIGRATIONS_RUN: bool(true),
   TRUSTED_PROXIES: cidrList,
   TOKEN_TTL_MAX_SECONDS: int(3600, 60, 86400),
+  TOKEN_TTL_WRITE_MAX_SECONDS: int(300, 60, 3600),
+  KEY_DEFAULT_LIFETIME_DAYS: int(90, 1, 3650),
+  KEY_MAX_LIFETIME_DAYS: int(365, 1, 3650),
+  REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES: bool(true),
   CLOCK_SKEW_SECONDS: int(5, 0, 300),
   AUDIENCE_EXCHANGE: z.string().min(1).optional().default('urn:wagmix:exchange'),
   AUDIENCE_COIN: z.string().min(1).optional().default('urn:wagmix:coin'),
@@ -130,6 +134,8 @@ export const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** 0: keep audit events forever. */
+  AUDIT_RETENTION_DAYS: int(0, 0, 36500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
