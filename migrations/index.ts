@@ -1,5 +1,6 @@
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes whatever the file extension. */
 import { CreateCoreSchema1764777600000 } from './1764777600000-CreateCoreSchema';
 import { CreateTokenRevocations1764864000000 } from './1764864000000-CreateTokenRevocations';
+import { AuditQueryIndexes1764950400000 } from './1764950400000-AuditQueryIndexes';
 
-export const migrations = [CreateCoreSchema1764777600000, CreateTokenRevocations1764864000000];
+export const migrations = [CreateCoreSchema1764777600000, CreateTokenRevocations1764864000000, AuditQueryIndexes1764950400000];

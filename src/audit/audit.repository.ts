@@ -2,7 +2,10 @@
  * Appends events to the hash chain. Every writer, in every instance, locks the
  * single chain-head row for the few statements it takes to extend the chain,
  * so the chain has one order; batching many events per lock keeps issuance
- * from becoming one commit at a time (see AuditWriter).
+ * from becoming one commit at a time (see AuditWriter). `occurred_at` never
+ * goes backwards along the chain (an instance whose clock lags takes the
+ * previous event's time), so a time range is an id range for queries and
+ * retention only ever removes a prefix of the chain.
  */
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
@@ -19,13 +22,14 @@ export class AuditRepository {
   async append(tx: Tx, events: readonly AuditEventInput[], now: Date): Promise<AuditEventView[]> {
     if (events.length === 0) return [];
     const rows = (await tx.query(
-      'SELECT last_id, last_hash FROM audit_chain_head WHERE singleton FOR UPDATE',
-    )) as { last_id: string; last_hash: string }[];
+      'SELECT last_id, last_hash, last_occurred_at FROM audit_chain_head WHERE singleton FOR UPDATE',
+    )) as { last_id: string; last_hash: string; last_occurred_at: Date | null }[];
     const head = rows[0];
     if (!head) throw new Error('audit_chain_head is missing: the migrations did not run');
     let lastId = BigInt(head.last_id);
     let prevHash = head.last_hash;
-    const occurredAt = now.toISOString();
+    const last = head.last_occurred_at;
+    const occurredAt = (last && last.getTime() > now.getTime() ? last : now).toISOString();
     const stored: AuditEventView[] = events.map((e) => {
       lastId += 1n;
       const body = {
@@ -72,7 +76,11 @@ export class AuditRepository {
         col((v) => v.hash),
       ],
     );
-    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE singleton', [lastId.toString(), prevHash]);
+    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2, last_occurred_at = $3 WHERE singleton', [
+      lastId.toString(),
+      prevHash,
+      occurredAt,
+    ]);
     return stored;
   }
 }
