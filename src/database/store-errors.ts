@@ -32,7 +32,9 @@ const UNAVAILABLE_MESSAGES = [
 export function isStoreUnavailable(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; current && depth < 4; depth++) {
-    const e = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const e = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; storeUnavailable?: unknown };
+    // Errors that know they mean "retry later" say so (an audit event that could not be committed: src/audit/audit-errors.ts).
+    if (e.storeUnavailable === true) return true;
     if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(e.message as string))) return true;
     current = e.driverError ?? e.cause;
