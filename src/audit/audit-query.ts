@@ -1,0 +1,78 @@
+/**
+ * The SQL of an audit list page, built as text + parameters by a pure
+ * function so that the service, the exports and the benchmark (EXPLAIN)
+ * run exactly the same statement.
+ *
+ * Every page is "newest first, below a cursor id": each filter has an index
+ * ending in `id` (migration AuditQueryIndexes), so a page is one backward
+ * index range scan that stops after `limit` rows. `client_id` matches the
+ * actor or the subject: an OR would defeat both indexes, so it is two scans
+ * merged (UNION ALL, the second skipping rows the first already has). A time
+ * range is turned into an id range beforehand (see AuditReadRepository.idRange),
+ * which lets the same indexes serve it; the time predicates stay as well, so
+ * the id range only ever narrows the scan and never changes the answer.
+ */
+import type { AuditEventType, AuditOutcome } from './audit-event';
+import { AUDIT_COLUMNS } from './audit-rows';
+
+export interface AuditFilters {
+  readonly type?: AuditEventType;
+  readonly outcome?: AuditOutcome;
+  /** Matches actor.client_id or subject.client_id. */
+  readonly clientId?: string;
+  readonly accountId?: string;
+  /** Inclusive. */
+  readonly since?: Date;
+  /** Exclusive. */
+  readonly until?: Date;
+}
+
+/** Where one page starts and what it may cover, in ids. */
+export interface PageBounds {
+  /** Inclusive lower id (from `since`). */
+  readonly minId?: string;
+  /** Inclusive upper id (from `until`, or an export's snapshot of the chain head). */
+  readonly maxId?: string;
+  /** Exclusive: the last id of the previous page. */
+  readonly beforeId?: string;
+}
+
+export interface SqlQuery {
+  readonly text: string;
+  readonly params: unknown[];
+}
+
+export function buildPageQuery(filters: AuditFilters, bounds: PageBounds, limit: number): SqlQuery {
+  const params: unknown[] = [];
+  const p = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (filters.type !== undefined) where.push(`type = ${p(filters.type)}`);
+  if (filters.outcome !== undefined) where.push(`outcome = ${p(filters.outcome)}`);
+  if (filters.accountId !== undefined) where.push(`subject_account_id = ${p(filters.accountId)}`);
+  if (filters.since !== undefined) where.push(`occurred_at >= ${p(filters.since.toISOString())}`);
+  if (filters.until !== undefined) where.push(`occurred_at < ${p(filters.until.toISOString())}`);
+  if (bounds.minId !== undefined) where.push(`id >= ${p(bounds.minId)}::bigint`);
+  if (bounds.maxId !== undefined) where.push(`id <= ${p(bounds.maxId)}::bigint`);
+  if (bounds.beforeId !== undefined) where.push(`id < ${p(bounds.beforeId)}::bigint`);
+  const lim = p(limit);
+
+  if (filters.clientId === undefined) {
+    return { text: `SELECT ${AUDIT_COLUMNS} FROM audit_events${clause(where)} ORDER BY id DESC LIMIT ${lim}`, params };
+  }
+  const client = p(filters.clientId);
+  const asActor = [`actor_client_id = ${client}`, ...where];
+  const asSubjectOnly = [`subject_client_id = ${client}`, `actor_client_id IS DISTINCT FROM ${client}`, ...where];
+  const text = `SELECT * FROM (
+  (SELECT ${AUDIT_COLUMNS} FROM audit_events${clause(asActor)} ORDER BY id DESC LIMIT ${lim})
+  UNION ALL
+  (SELECT ${AUDIT_COLUMNS} FROM audit_events${clause(asSubjectOnly)} ORDER BY id DESC LIMIT ${lim})
+) e ORDER BY e.id DESC LIMIT ${lim}`;
+  return { text, params };
+}
+
+function clause(conditions: readonly string[]): string {
+  return conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+}
