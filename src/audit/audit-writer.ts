@@ -7,12 +7,36 @@
  */
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { Transactions } from '../database/transactions';
+import { Transactions, type Tx } from '../database/transactions';
 import type { AuditEventInput, AuditEventView } from './audit-event';
 import { AuditRepository } from './audit.repository';
 
+/**
+ * A check run inside the batch's transaction before its events are appended,
+ * once per batch for all the events it guards: for each subject, null to go
+ * ahead or the error that event's caller gets instead (its event is then not
+ * appended). The token endpoint uses it to re-check the key under a share
+ * lock, so a revoke that commits first is never followed by a token.issued.
+ */
+export interface BatchPrecondition<S> {
+  check(tx: Tx, subjects: readonly S[]): Promise<readonly (Error | null)[]>;
+}
+
+export interface Guard<S = unknown> {
+  readonly precondition: BatchPrecondition<S>;
+  readonly subject: S;
+}
+
+/** The event's precondition refused it: nothing was appended; `refusal` is the precondition's error. */
+export class EventRefused extends Error {
+  constructor(readonly refusal: Error) {
+    super(refusal.message);
+  }
+}
+
 interface Pending {
   readonly event: AuditEventInput;
+  readonly guard?: Guard;
   resolve(stored: AuditEventView): void;
   reject(err: unknown): void;
 }
@@ -30,9 +54,9 @@ export class AuditWriter implements OnApplicationShutdown {
     private readonly clock: Clock,
   ) {}
 
-  append(event: AuditEventInput): Promise<AuditEventView> {
+  append(event: AuditEventInput, guard?: Guard): Promise<AuditEventView> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event, guard, resolve, reject });
       this.flushing ??= this.drain();
     });
   }
@@ -46,14 +70,21 @@ export class AuditWriter implements OnApplicationShutdown {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
-          const stored = await this.transactions.run((tx) =>
-            this.repository.append(
+          const refused = new Map<Pending, Error>();
+          const accepted: Pending[] = [];
+          const stored = await this.transactions.run(async (tx) => {
+            refused.clear();
+            accepted.length = 0;
+            await checkGuards(tx, batch, refused);
+            accepted.push(...batch.filter((p) => !refused.has(p)));
+            return this.repository.append(
               tx,
-              batch.map((p) => p.event),
+              accepted.map((p) => p.event),
               this.clock.now(),
-            ),
-          );
-          batch.forEach((p, i) => p.resolve(stored[i] as AuditEventView));
+            );
+          });
+          accepted.forEach((p, i) => p.resolve(stored[i] as AuditEventView));
+          for (const [p, refusal] of refused) p.reject(new EventRefused(refusal));
         } catch (err) {
           for (const p of batch) p.reject(err);
         }
@@ -61,5 +92,18 @@ export class AuditWriter implements OnApplicationShutdown {
     } finally {
       this.flushing = null;
     }
+  }
+}
+
+/** Runs each precondition once for the events it guards; puts the refused ones in `refused`. */
+async function checkGuards(tx: Tx, batch: readonly Pending[], refused: Map<Pending, Error>): Promise<void> {
+  const byPrecondition = new Map<BatchPrecondition<unknown>, Pending[]>();
+  for (const p of batch) if (p.guard) byPrecondition.set(p.guard.precondition, [...(byPrecondition.get(p.guard.precondition) ?? []), p]);
+  for (const [precondition, guarded] of byPrecondition) {
+    const verdicts = await precondition.check(tx, guarded.map((p) => p.guard?.subject));
+    guarded.forEach((p, i) => {
+      const refusal = verdicts[i];
+      if (refusal) refused.set(p, refusal);
+    });
   }
 }

@@ -11,7 +11,7 @@ import type { Tx } from '../database/transactions';
 import { AuditUnavailable } from './audit-errors';
 import type { AuditEventInput, AuditEventView } from './audit-event';
 import { AuditRepository } from './audit.repository';
-import { AuditWriter } from './audit-writer';
+import { AuditWriter, EventRefused, type Guard } from './audit-writer';
 
 @Injectable()
 export class AuditService {
@@ -32,11 +32,12 @@ export class AuditService {
     }
   }
 
-  /** Resolves once the event is committed. */
-  async record(event: AuditEventInput): Promise<AuditEventView> {
+  /** Resolves once the event is committed; with a guard, rejects with the guard's refusal if it refuses the event. */
+  async record(event: AuditEventInput, guard?: Guard): Promise<AuditEventView> {
     try {
-      return await this.writer.append(event);
+      return await this.writer.append(event, guard);
     } catch (err) {
+      if (err instanceof EventRefused) throw err.refusal;
       throw this.unavailable([event], err);
     }
   }
