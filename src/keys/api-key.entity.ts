@@ -36,6 +36,10 @@ export class ApiKeyEntity {
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason!: string | null;
 
+  /** Set in the transaction that records `key.expired`, so that event is recorded exactly once. */
+  @Column({ name: 'expired_event_at', type: 'timestamptz', nullable: true })
+  expiredEventAt!: Date | null;
+
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 

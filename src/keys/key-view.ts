@@ -24,6 +24,12 @@ export interface KeyView {
   secrets: SecretView[];
 }
 
+/** A list answer (contract "Admin REST API"): newest first, `next_cursor` null on the last page. */
+export interface KeyPage {
+  items: KeyView[];
+  next_cursor: string | null;
+}
+
 export function keyStatus(key: Pick<ApiKeyEntity, 'revokedAt' | 'expiresAt'>, now: Date): KeyStatus {
   if (key.revokedAt) return 'revoked';
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return 'expired';

@@ -35,7 +35,8 @@ export class KeysBootstrapService implements OnApplicationBootstrap {
   private async createAdmin(opts: { clientId?: string; secret?: string; label: string }) {
     try {
       const { key, clientSecret } = await this.keys.create(
-        { accountId: null, label: opts.label, scopes: this.keys.allAdminScopes(), clientId: opts.clientId, secret: opts.secret },
+        // No expiry: the operator's own key, the way back in; it ends when an admin revokes it.
+        { accountId: null, label: opts.label, scopes: this.keys.allAdminScopes(), clientId: opts.clientId, secret: opts.secret, expiresAt: null },
         { clientId: null },
       );
       return { clientId: key.client_id, secret: clientSecret };

@@ -1,12 +1,19 @@
+/**
+ * API keys in the serving app: the admin API, the first admin key at
+ * start-up, the expiry sweep and last-used tracking, on top of KeysCoreModule.
+ */
 import { Module } from '@nestjs/common';
+import { KeyActionsController } from './key-actions.controller';
+import { KeyExpirySweeper } from './key-expiry.service';
 import { KeysBootstrapService } from './keys-bootstrap.service';
 import { KeysController } from './keys.controller';
-import { KeysRepository } from './keys.repository';
-import { KeysService } from './keys.service';
+import { KeysCoreModule } from './keys-core.module';
+import { LastUsedTracker } from './last-used.tracker';
 
 @Module({
-  controllers: [KeysController],
-  providers: [KeysRepository, KeysService, KeysBootstrapService],
-  exports: [KeysRepository, KeysService],
+  imports: [KeysCoreModule],
+  controllers: [KeysController, KeyActionsController],
+  providers: [KeysBootstrapService, KeyExpirySweeper, LastUsedTracker],
+  exports: [KeysCoreModule, LastUsedTracker],
 })
 export class KeysModule {}

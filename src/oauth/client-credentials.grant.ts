@@ -5,13 +5,16 @@
  */
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import type { Guard } from '../audit/audit-writer';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { InvalidRequest, UnsupportedGrantType } from '../common/errors/oauth-error';
+import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../common/errors/oauth-error';
 import type { RequestContext } from '../common/http/request-context';
 import { AppConfig } from '../config/app-config';
-import { TokenSigner } from '../tokens/token-signer';
-import type { AuthenticatedClient } from './client-auth/client-authenticator';
+import { type Issuance, IssuanceCheck } from '../keys/issuance-check';
+import { isWriteScope } from '../keys/key-policy';
+import { type AccessTokenClaims, TokenSigner } from '../tokens/token-signer';
+import { type AuthenticatedClient, REALM } from './client-auth/client-authenticator';
 import type { Form } from './form';
 import { decideGrant } from './scope-request';
 
@@ -24,11 +27,21 @@ export interface TokenResponse {
 
 @Injectable()
 export class ClientCredentialsGrant {
+  /**
+   * Runs in the transaction that commits token.issued: a revoke or rotation that
+   * committed after authentication read the key refuses the token (see IssuanceCheck).
+   */
+  private readonly stillValid: Guard<Issuance>['precondition'] = {
+    check: async (tx, issuances) =>
+      (await this.issuanceCheck.refusals(tx, issuances)).map((reason, i) => (reason ? new InvalidClient(reason, issuances[i]?.clientId ?? null, REALM) : null)),
+  };
+
   constructor(
     private readonly signer: TokenSigner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly issuanceCheck: IssuanceCheck,
   ) {}
 
   async issue(client: AuthenticatedClient, form: Form, ctx: RequestContext, authMethod: string): Promise<TokenResponse> {
@@ -39,11 +52,13 @@ export class ClientCredentialsGrant {
     const { scopes, aud } = decideGrant(this.config.scopes, client.scopes, form.scope, form.resource);
 
     const iat = this.clock.nowSeconds();
-    const ttl = Math.min(client.tokenTtlSeconds, this.config.tokenTtlMaxSeconds);
+    // A token that can write (any scope ending in :write) lives shorter: a stolen one is worth less.
+    const writeCap = scopes.some(isWriteScope) ? this.config.tokenTtlWriteMaxSeconds : Infinity;
+    const ttl = Math.min(client.tokenTtlSeconds, this.config.tokenTtlMaxSeconds, writeCap);
     const exp = iat + ttl;
     const jti = randomBytes(16).toString('base64url');
     const scope = scopes.join(' ');
-    const accessToken = this.signer.sign({
+    const claims: AccessTokenClaims & { readonly wgx_cidrs?: readonly string[] } = {
       iss: this.config.issuer,
       sub: client.clientId,
       client_id: client.clientId,
@@ -55,7 +70,10 @@ export class ClientCredentialsGrant {
       exp,
       ...(client.accountId ? { account_id: client.accountId } : {}),
       wgx_sid: client.secretId,
-    });
+      // The key's IP allow-list, so resource servers can refuse the token from elsewhere too.
+      ...(client.allowedCidrs.length > 0 ? { wgx_cidrs: [...client.allowedCidrs] } : {}),
+    };
+    const accessToken = this.signer.sign(claims);
     await this.audit.record({
       type: 'token.issued',
       outcome: 'success',
@@ -63,7 +81,7 @@ export class ClientCredentialsGrant {
       subject: { clientId: client.clientId, accountId: client.accountId, jti },
       requestId: ctx.requestId,
       data: { scope, aud, iat, exp, secret_id: client.secretId, grant_type: grantType, auth_method: authMethod },
-    });
+    }, { precondition: this.stillValid, subject: { clientId: client.clientId, secretId: client.secretId } });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
   }
 }

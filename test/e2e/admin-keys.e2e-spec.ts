@@ -40,9 +40,11 @@ describe('admin keys API', () => {
         allowed_cidrs: ['203.0.113.0/24', '2001:db8::/32'],
         token_ttl_seconds: 300,
         status: 'active',
-        expires_at: null,
         last_used_at: null,
       });
+      // Every account key expires: KEY_DEFAULT_LIFETIME_DAYS (90) when none is given.
+      const lifetime = Date.parse(res.body.expires_at as string) - Date.parse(res.body.created_at as string);
+      expect(lifetime).toBe(90 * 86_400_000);
       expect(res.body.client_id).toMatch(/^wgxk_[0-9A-Za-z]{22}$/);
       expect(res.body.client_secret).toMatch(/^wgxs_[0-9A-Za-z]{49}$/);
       expect(res.body.secrets).toEqual([{ id: expect.any(String), created_at: expect.any(String), expires_at: null, last_used_at: null }]);

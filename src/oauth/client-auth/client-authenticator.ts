@@ -5,14 +5,16 @@
  * to the audit log. An unknown client costs the same HMAC and comparison as a
  * known one, so timing does not tell them apart either.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { InvalidClient } from '../../common/errors/oauth-error';
 import { blockListHas, buildBlockList, type RequestContext } from '../../common/http/request-context';
 import { AppConfig } from '../../config/app-config';
 import { hasBadChecksum, isValidClientId, SecretHasher } from '../../keys/credentials';
+import { KeyExpiryService } from '../../keys/key-expiry.service';
 import { KeysRepository } from '../../keys/keys.repository';
+import { LastUsedTracker } from '../../keys/last-used.tracker';
 
 export interface AuthenticatedClient {
   readonly clientId: string;
@@ -29,10 +31,13 @@ const DUMMY_HASH = Buffer.alloc(32);
 @Injectable()
 export class ClientAuthenticator {
   private readonly hasher: SecretHasher;
+  private readonly logger = new Logger(ClientAuthenticator.name);
 
   constructor(
     private readonly keys: KeysRepository,
     private readonly clock: Clock,
+    private readonly expiry: KeyExpiryService,
+    private readonly lastUsed: LastUsedTracker,
     config: AppConfig,
   ) {
     this.hasher = new SecretHasher(config.secretPepper);
@@ -49,24 +54,37 @@ export class ClientAuthenticator {
     }
     const now = this.clock.now().getTime();
     // Compare against every stored secret without stopping early; only live ones count.
-    let matched: string | null = null;
+    let matched: (typeof found.secrets)[number] | null = null;
     for (const s of found.secrets) {
       const equal = SecretHasher.matches(presented, s.hash);
       const live = !s.revokedAt && (!s.expiresAt || s.expiresAt.getTime() > now);
-      if (equal && live) matched = s.id;
+      if (equal && live) matched = s;
     }
     if (matched === null) throw fail('bad_secret');
     const { key } = found;
     if (key.revokedAt) throw fail('key_revoked');
-    if (key.expiresAt && key.expiresAt.getTime() <= now) throw fail('key_expired');
+    if (key.expiresAt && key.expiresAt.getTime() <= now) {
+      if (!key.expiredEventAt) await this.recordExpiry(key.clientId);
+      throw fail('key_expired');
+    }
     if (key.allowedCidrs.length > 0 && !blockListHas(buildBlockList(key.allowedCidrs), ctx.ip)) throw fail('ip_not_allowed');
+    this.lastUsed.note({ clientId: key.clientId, secretId: matched.id, ip: ctx.ip, keyLastUsedAt: key.lastUsedAt, secretLastUsedAt: matched.lastUsedAt });
     return {
       clientId: key.clientId,
       accountId: key.accountId,
       scopes: key.scopes,
       allowedCidrs: key.allowedCidrs,
       tokenTtlSeconds: key.tokenTtlSeconds,
-      secretId: matched,
+      secretId: matched.id,
     };
+  }
+
+  /** The first request to meet an expired key records `key.expired` (once, whoever is first); the answer is invalid_client either way. */
+  private async recordExpiry(clientId: string): Promise<void> {
+    try {
+      await this.expiry.recordOnce(clientId);
+    } catch (err) {
+      this.logger.warn(`key.expired for ${clientId} not recorded now (the sweep will): ${String(err)}`);
+    }
   }
 }
