@@ -40,8 +40,18 @@ export interface AppConfigValues {
   /** A key holding a money-moving write scope must have an IP allow-list. */
   readonly requireAllowlistForWriteScopes: boolean;
   readonly clockSkewSeconds: number;
+  /** Failed client authentications per (client_id, source address) before growing blocks. */
+  readonly lockout: { readonly threshold: number; readonly windowMs: number; readonly baseBlockMs: number; readonly maxBlockMs: number };
+  /** Per-key request rates (0 disables); counted per authenticated key. */
+  readonly rateLimits: { readonly tokenPerMinute: number; readonly introspectionPerMinute: number };
+  /** Browser origins allowed by CORS; empty: CORS off. */
+  readonly corsOrigins: readonly string[];
   readonly scopes: ScopeCatalog;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** undefined: decided at start (pretty only outside production when stdout is a terminal). */
+  readonly logFormat: Env['LOG_FORMAT'];
+  /** GET /metrics: off, or guarded by a bearer token and/or source addresses (both optional). */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined; readonly allowCidrs: readonly string[] };
   /** Audit events older than this many whole days are pruned (with an `audit.pruned` checkpoint); undefined: kept forever. */
   readonly auditRetentionDays: number | undefined;
   /** Notes produced while loading (for example generated secrets), logged once at boot. */
@@ -127,11 +137,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     keyMaxLifetimeDays: env.KEY_MAX_LIFETIME_DAYS,
     requireAllowlistForWriteScopes: env.REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES,
     clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
+    lockout: {
+      threshold: env.LOCKOUT_THRESHOLD,
+      windowMs: env.LOCKOUT_WINDOW_SECONDS * 1000,
+      baseBlockMs: env.LOCKOUT_BASE_SECONDS * 1000,
+      maxBlockMs: env.LOCKOUT_MAX_SECONDS * 1000,
+    },
+    rateLimits: { tokenPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE, introspectionPerMinute: env.INTROSPECTION_RATE_LIMIT_PER_MINUTE },
+    corsOrigins: env.CORS_ORIGINS,
     scopes: buildScopeCatalog(
       { exchange: env.AUDIENCE_EXCHANGE, coin: env.AUDIENCE_COIN, admin: env.AUDIENCE_ADMIN },
       env.SCOPE_CATALOG_EXTRA,
     ),
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
+    metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN, allowCidrs: env.METRICS_ALLOW_CIDRS },
     auditRetentionDays: env.AUDIT_RETENTION_DAYS > 0 ? env.AUDIT_RETENTION_DAYS : undefined,
     warnings,
   });

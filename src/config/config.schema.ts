@@ -117,6 +117,25 @@ export const envSchema = z.object({
   KEY_MAX_LIFETIME_DAYS: int(365, 1, 3650),
   REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES: bool(true),
   CLOCK_SKEW_SECONDS: int(5, 0, 300),
+  LOCKOUT_THRESHOLD: int(5, 1, 1000),
+  LOCKOUT_WINDOW_SECONDS: int(900, 1, 86400),
+  LOCKOUT_BASE_SECONDS: int(1, 1, 3600),
+  LOCKOUT_MAX_SECONDS: int(900, 1, 86400),
+  TOKEN_RATE_LIMIT_PER_MINUTE: int(300, 0, 10_000_000),
+  INTROSPECTION_RATE_LIMIT_PER_MINUTE: int(60_000, 0, 100_000_000),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const origins = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      for (const o of origins) {
+        if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
+          ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port]) or *` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
   AUDIENCE_EXCHANGE: z.string().min(1).optional().default('urn:wagmix:exchange'),
   AUDIENCE_COIN: z.string().min(1).optional().default('urn:wagmix:coin'),
   AUDIENCE_ADMIN: z.string().min(1).optional().default('urn:wagmix:admin'),
@@ -137,6 +156,19 @@ export const envSchema = z.object({
   /** 0: keep audit events forever. */
   AUDIT_RETENTION_DAYS: int(0, 0, 36500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  /** Unset: human-readable only outside production with a terminal on stdout; JSON lines otherwise. */
+  LOG_FORMAT: z
+    .enum(['json', 'pretty', ''], { message: 'must be json or pretty' })
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  METRICS_ENABLED: bool(true),
+  /** Empty means unset, so compose files can pass `${METRICS_TOKEN:-}`. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, { message: 'must be at least 16 characters' })
+    .transform((v) => (v ? v : undefined)),
+  METRICS_ALLOW_CIDRS: cidrList,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { KeysModule } from '../keys/keys.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { ClientAuthGuard } from './client-auth/client-auth.guard';
+import { ClientAuthentication } from './client-auth/client-authentication';
 import { ClientAuthenticator } from './client-auth/client-authenticator';
 import { ClientBasicStrategy } from './client-auth/client-basic.strategy';
 import { TokenClientAuthGuard } from './client-auth/token-client-auth.guard';
@@ -21,6 +22,7 @@ import { TokenDenials } from './token-denials';
   controllers: [TokenController, TokenManagementController, MetadataController, JwksController],
   providers: [
     ClientAuthenticator,
+    ClientAuthentication,
     ClientBasicStrategy,
     ClientAuthGuard,
     TokenClientAuthGuard,

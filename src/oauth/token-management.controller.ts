@@ -1,8 +1,10 @@
 /** RFC 7662 introspection and RFC 7009 revocation: the caller authenticates as a client (basic or post). */
 import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { InvalidRequest } from '../common/errors/oauth-error';
 import { RequestContextService } from '../common/http/request-context.service';
 import { Public } from '../guard/decorators';
+import { KeyRateGuard, TOKEN_THROTTLER } from '../throttle/key-rate.guard';
 import { ClientAuthGuard, type ClientRequest } from './client-auth/client-auth.guard';
 import type { AuthenticatedClient } from './client-auth/client-authenticator';
 import { readForm } from './form';
@@ -11,7 +13,8 @@ import { RevocationEndpointService } from './revocation-endpoint.service';
 
 @Public()
 @Controller('oauth2')
-@UseGuards(ClientAuthGuard)
+@UseGuards(ClientAuthGuard, KeyRateGuard)
+@SkipThrottle({ [TOKEN_THROTTLER]: true })
 export class TokenManagementController {
   constructor(
     private readonly introspection: IntrospectionService,

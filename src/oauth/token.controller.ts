@@ -1,8 +1,10 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { OAuthError } from '../common/errors/oauth-error';
 import { RequestContextService } from '../common/http/request-context.service';
 import { Public } from '../guard/decorators';
+import { INTROSPECTION_THROTTLER } from '../throttle/key-rate.guard';
 import { ClientCredentialsGrant, type TokenResponse } from './client-credentials.grant';
 import { type ClientRequest } from './client-auth/client-auth.guard';
 import { TokenClientAuthGuard, authMethodOf } from './client-auth/token-client-auth.guard';
@@ -21,6 +23,7 @@ export class TokenController {
   @Post('token')
   @HttpCode(200)
   @UseGuards(TokenClientAuthGuard)
+  @SkipThrottle({ [INTROSPECTION_THROTTLER]: true })
   async token(@Req() req: ClientRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
     void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
     const client = req.client;

@@ -13,7 +13,8 @@ describe('POST /oauth2/token', () => {
   let key: { clientId: string; secret: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // These tests fail authentication on purpose many times; the lockout has its own tests (throttling.e2e-spec.ts).
+    t = await startTestApp({ LOCKOUT_THRESHOLD: '1000' });
     key = await createKey(t, { scopes: ['exchange:account:read', 'exchange:orders:read', 'coin:wallets:read'] });
   });
   afterAll(() => t.close());

@@ -54,8 +54,9 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
 export async function createKey(
   t: { baseUrl: string; admin: { clientId: string; secret: string } },
   body: Record<string, unknown>,
+  adminToken?: string,
 ): Promise<{ clientId: string; secret: string; body: Record<string, unknown> }> {
-  const token = await accessToken(t.baseUrl, t.admin.clientId, t.admin.secret);
+  const token = adminToken ?? (await accessToken(t.baseUrl, t.admin.clientId, t.admin.secret));
   const res = await request(`${t.baseUrl}/admin/keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

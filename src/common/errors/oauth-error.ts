@@ -91,3 +91,13 @@ export class TemporarilyUnavailable extends OAuthError {
     if (retryAfterSeconds !== undefined) this.headers['Retry-After'] = String(retryAfterSeconds);
   }
 }
+
+/** Throttled: 429 with Retry-After; recorded as rate_limited. */
+export class RateLimited extends OAuthError {
+  readonly error = 'temporarily_unavailable';
+  readonly status = 429;
+  constructor(description: string, retryAfterSeconds: number) {
+    super(description, 'rate_limited');
+    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
+}

@@ -9,7 +9,8 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidClient, InvalidRequest } from '../../common/errors/oauth-error';
 import { RequestContextService } from '../../common/http/request-context.service';
 import { readForm } from '../form';
-import { type AuthenticatedClient, ClientAuthenticator, REALM } from './client-authenticator';
+import { ClientAuthentication } from './client-authentication';
+import { type AuthenticatedClient, REALM } from './client-authenticator';
 import { CLIENT_BASIC } from './client-basic.strategy';
 
 export type ClientRequest = FastifyRequest & { client?: AuthenticatedClient };
@@ -17,7 +18,7 @@ export type ClientRequest = FastifyRequest & { client?: AuthenticatedClient };
 @Injectable()
 export class ClientAuthGuard extends AuthGuard(CLIENT_BASIC) {
   constructor(
-    private readonly authenticator: ClientAuthenticator,
+    private readonly authenticator: ClientAuthentication,
     private readonly contexts: RequestContextService,
   ) {
     super({ property: 'client', session: false });

@@ -2,7 +2,7 @@
  * client_secret_basic through passport-http's BasicStrategy. Its own header
  * parsing splits on every ':' and does not form-url-decode (RFC 6749 §2.3.1),
  * so `authenticate` is replaced by a correct parser; verification goes through
- * the same ClientAuthenticator as client_secret_post.
+ * the same ClientAuthentication (lockout, then authenticator) as client_secret_post.
  */
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
@@ -11,7 +11,8 @@ import { BasicStrategy } from 'passport-http';
 import { InvalidClient } from '../../common/errors/oauth-error';
 import { RequestContextService } from '../../common/http/request-context.service';
 import { parseBasicAuthorization } from './basic-credentials';
-import { type AuthenticatedClient, ClientAuthenticator, REALM } from './client-authenticator';
+import { ClientAuthentication } from './client-authentication';
+import { type AuthenticatedClient, REALM } from './client-authenticator';
 
 export const CLIENT_BASIC = 'client-basic';
 
@@ -26,7 +27,7 @@ export interface ClientBasicStrategy {
 @Injectable()
 export class ClientBasicStrategy extends PassportStrategy(BasicStrategy, CLIENT_BASIC) {
   constructor(
-    private readonly authenticator: ClientAuthenticator,
+    private readonly authenticator: ClientAuthentication,
     private readonly contexts: RequestContextService,
   ) {
     super({ passReqToCallback: true, realm: REALM });
