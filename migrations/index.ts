@@ -3,5 +3,6 @@ import { CreateCoreSchema1764777600000 } from './1764777600000-CreateCoreSchema'
 import { CreateTokenRevocations1764864000000 } from './1764864000000-CreateTokenRevocations';
 import { AuditQueryIndexes1764950400000 } from './1764950400000-AuditQueryIndexes';
 import { KeyLifecycle1764950500000 } from './1764950500000-KeyLifecycle';
+import { SigningKeyActivation1765036800000 } from './1765036800000-SigningKeyActivation';
 
-export const migrations = [CreateCoreSchema1764777600000, CreateTokenRevocations1764864000000, AuditQueryIndexes1764950400000, KeyLifecycle1764950500000];
+export const migrations = [CreateCoreSchema1764777600000, CreateTokenRevocations1764864000000, AuditQueryIndexes1764950400000, KeyLifecycle1764950500000, SigningKeyActivation1765036800000];

@@ -40,6 +40,8 @@ export interface AppConfigValues {
   /** A key holding a money-moving write scope must have an IP allow-list. */
   readonly requireAllowlistForWriteScopes: boolean;
   readonly clockSkewSeconds: number;
+  /** Staged signing-key rotation: automatic every `rotationDays` (0: on demand only); a new key is published `leadSeconds` before it signs. */
+  readonly signingKeys: { readonly rotationDays: number; readonly leadSeconds: number; readonly refreshSeconds: number };
   /** Failed client authentications per (client_id, source address) before growing blocks. */
   readonly lockout: { readonly threshold: number; readonly windowMs: number; readonly baseBlockMs: number; readonly maxBlockMs: number };
   /** Per-key request rates (0 disables); counted per authenticated key. */
@@ -137,6 +139,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     keyMaxLifetimeDays: env.KEY_MAX_LIFETIME_DAYS,
     requireAllowlistForWriteScopes: env.REQUIRE_ALLOWLIST_FOR_WRITE_SCOPES,
     clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
+    signingKeys: { rotationDays: env.SIGNING_KEY_ROTATION_DAYS, leadSeconds: env.SIGNING_KEY_LEAD_SECONDS, refreshSeconds: env.SIGNING_KEY_REFRESH_SECONDS },
     lockout: {
       threshold: env.LOCKOUT_THRESHOLD,
       windowMs: env.LOCKOUT_WINDOW_SECONDS * 1000,

@@ -23,6 +23,10 @@ export class SigningKeyEntity {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
+  /** When the key starts signing (every instance switches at this instant). */
+  @Column({ name: 'activates_at', type: 'timestamptz' })
+  activatesAt!: Date;
+
   @Column({ name: 'activated_at', type: 'timestamptz', nullable: true })
   activatedAt!: Date | null;
 

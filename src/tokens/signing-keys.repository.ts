@@ -9,39 +9,51 @@ export interface StoredSigningKey {
   readonly publicJwk: Record<string, string>;
   readonly privateKeyEnc: string;
   readonly state: SigningKeyEntity['state'];
+  readonly activatesAt: Date;
 }
+
+export type SigningKeyRow = Omit<SigningKeyEntity, 'privateKeyEnc'> & { privateKeyEnc: string };
 
 @Injectable()
 export class SigningKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Serialises key generation across instances for the rest of `tx`. */
-  async lockForGeneration(tx: Tx): Promise<void> {
+  /** Serialises key generation and rotation across instances for the rest of `tx`. */
+  async lockForRotation(tx: Tx): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wagmix-auth:signing-keys'))`);
   }
 
-  async findActive(tx?: Tx): Promise<StoredSigningKey | null> {
-    const repo = (tx ?? this.dataSource.manager).getRepository(SigningKeyEntity);
-    return repo
+  /** Every key that may sign or must stay published: next, active, and retired since `retiredSince`. */
+  async findLive(retiredSince: Date): Promise<SigningKeyRow[]> {
+    return this.dataSource
+      .getRepository(SigningKeyEntity)
       .createQueryBuilder('k')
       .addSelect('k.privateKeyEnc')
-      .where('k.state = :state', { state: 'active' })
-      .getOne();
+      .where(`k.state IN ('next', 'active') OR (k.state = 'retired' AND k.retiredAt > :since)`, { since: retiredSince })
+      .orderBy('k.activatesAt', 'DESC')
+      .getMany() as Promise<SigningKeyRow[]>;
   }
 
-  /** Keys whose public part must stay published: the next, the active and those retired recently. */
-  async findPublished(): Promise<SigningKeyEntity[]> {
-    return this.dataSource.getRepository(SigningKeyEntity).find({
-      where: [{ state: 'next' }, { state: 'active' }, { state: 'retired' }],
-      order: { createdAt: 'DESC' },
-    });
+  async findAll(): Promise<SigningKeyEntity[]> {
+    return this.dataSource.getRepository(SigningKeyEntity).find({ order: { activatesAt: 'DESC' } });
+  }
+
+  async findByState(tx: Tx, state: SigningKeyEntity['state']): Promise<SigningKeyEntity | null> {
+    return tx.getRepository(SigningKeyEntity).findOne({ where: { state } });
   }
 
   async insert(tx: Tx, key: StoredSigningKey, now: Date): Promise<void> {
     await tx.getRepository(SigningKeyEntity).insert({
       ...key,
       createdAt: now,
-      activatedAt: key.state === 'active' ? now : null,
+      activatedAt: key.state === 'active' ? key.activatesAt : null,
     });
+  }
+
+  /** The staged key takes over: the active one retires at the instant the next one activates. */
+  async promote(tx: Tx, next: SigningKeyEntity): Promise<void> {
+    const repo = tx.getRepository(SigningKeyEntity);
+    await repo.update({ state: 'active' }, { state: 'retired', retiredAt: next.activatesAt });
+    await repo.update({ kid: next.kid }, { state: 'active', activatedAt: next.activatesAt });
   }
 }

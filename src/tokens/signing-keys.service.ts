@@ -1,19 +1,19 @@
 /**
- * ES256 signing keys shared by every instance through PostgreSQL. The first
- * instance to start on an empty store generates the active key (under an
- * advisory lock, so exactly one does); every instance loads the private part
- * (sealed at rest) to sign, and the public parts to publish and verify.
+ * ES256 signing keys shared by every instance through PostgreSQL. Each
+ * instance loads the keys that may sign or must stay published (private parts
+ * sealed at rest) and refreshes them every few seconds. The key that signs is
+ * the one with the latest `activates_at` already passed: a staged key is
+ * published first and every instance switches to it at the same instant.
  */
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { AuditService } from '../audit/audit.service';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { Transactions } from '../database/transactions';
 import { KeySeal } from './key-seal';
+import { SigningKeyRotation } from './signing-key-rotation';
 import { SigningKeysRepository } from './signing-keys.repository';
 
-export const SIGNING_ALG = 'ES256';
+export { SIGNING_ALG } from './signing-key-material';
 
 export interface ActiveSigningKey {
   readonly kid: string;
@@ -30,21 +30,23 @@ export interface PublicJwk {
   readonly use: 'sig';
 }
 
-const REFRESH_MS = 30_000;
+interface LoadedKey extends ActiveSigningKey {
+  readonly activatesAt: number;
+}
 
 @Injectable()
 export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SigningKeysService.name);
   private readonly seal: KeySeal;
-  private active: ActiveSigningKey | null = null;
+  /** Keys that may sign, latest activation first. */
+  private signers: LoadedKey[] = [];
   private publicKeys = new Map<string, KeyObject>();
   private jwks: { keys: PublicJwk[] } = { keys: [] };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repository: SigningKeysRepository,
-    private readonly transactions: Transactions,
-    private readonly audit: AuditService,
+    private readonly rotation: SigningKeyRotation,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -52,12 +54,12 @@ export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.ensureActiveKey();
-    await this.reload();
-    // Picks up keys rotated by another instance; failures keep the last good state.
+    await this.rotation.ensureActiveKey();
+    await this.refresh();
+    // Promotes due keys (once, under a lock), then picks up what any instance changed; failures keep the last good state.
     this.timer = setInterval(() => {
-      this.reload().catch((err: unknown) => this.logger.warn(`signing keys not refreshed: ${String(err)}`));
-    }, REFRESH_MS);
+      this.refresh().catch((err: unknown) => this.logger.warn(`signing keys not refreshed: ${String(err)}`));
+    }, this.config.signingKeys.refreshSeconds * 1000);
     this.timer.unref();
   }
 
@@ -65,9 +67,12 @@ export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
   }
 
+  /** The key to sign with now. */
   activeKey(): ActiveSigningKey {
-    if (!this.active) throw new Error('no active signing key loaded');
-    return this.active;
+    const now = this.clock.now().getTime();
+    const key = this.signers.find((k) => k.activatesAt <= now) ?? this.signers[this.signers.length - 1];
+    if (!key) throw new Error('no signing key loaded');
+    return key;
   }
 
   publicKey(kid: string): KeyObject | undefined {
@@ -78,18 +83,25 @@ export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
     return this.jwks;
   }
 
+  async refresh(): Promise<void> {
+    await this.rotation.tick();
+    await this.reload();
+  }
+
   async reload(): Promise<void> {
-    const active = await this.repository.findActive();
-    if (!active) throw new Error('no active signing key in the store');
-    const privateKey = createPrivateKey({ key: this.seal.open(active.privateKeyEnc, active.kid), format: 'der', type: 'pkcs8' });
-    const horizon = this.clock.now().getTime() - this.config.tokenTtlMaxSeconds * 1000;
-    const published = (await this.repository.findPublished()).filter(
-      (k) => k.state !== 'retired' || (k.retiredAt !== null && k.retiredAt.getTime() > horizon),
-    );
-    this.active = { kid: active.kid, privateKey };
-    this.publicKeys = new Map(published.map((k) => [k.kid, createPublicKey({ key: k.publicJwk, format: 'jwk' })]));
+    const horizon = new Date(this.clock.now().getTime() - this.rotation.publishedAfterRetirementMs());
+    const rows = await this.repository.findLive(horizon);
+    const signers: LoadedKey[] = [];
+    for (const r of rows) {
+      if (r.state === 'retired') continue; // retired keys verify but never sign
+      const privateKey = createPrivateKey({ key: this.seal.open(r.privateKeyEnc, r.kid), format: 'der', type: 'pkcs8' });
+      signers.push({ kid: r.kid, privateKey, activatesAt: r.activatesAt.getTime() });
+    }
+    if (signers.length === 0) throw new Error('no signing key in the store');
+    this.signers = signers.sort((a, b) => b.activatesAt - a.activatesAt);
+    this.publicKeys = new Map(rows.map((k) => [k.kid, createPublicKey({ key: k.publicJwk, format: 'jwk' })]));
     this.jwks = {
-      keys: published.map((k) => ({
+      keys: rows.map((k) => ({
         kty: k.publicJwk.kty as string,
         crv: k.publicJwk.crv as string,
         x: k.publicJwk.x as string,
@@ -100,41 +112,4 @@ export class SigningKeysService implements OnModuleInit, OnApplicationShutdown {
       })),
     };
   }
-
-  private async ensureActiveKey(): Promise<void> {
-    await this.transactions.run(async (tx) => {
-      await this.repository.lockForGeneration(tx);
-      if (await this.repository.findActive(tx)) return;
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
-      const kid = thumbprint(jwk);
-      const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-      const now = this.clock.now();
-      await this.repository.insert(
-        tx,
-        {
-          kid,
-          alg: SIGNING_ALG,
-          publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y },
-          privateKeyEnc: this.seal.seal(pkcs8, kid),
-          state: 'active',
-        },
-        now,
-      );
-      await this.audit.recordIn(tx, {
-        type: 'signing_key.rotated',
-        outcome: 'success',
-        actor: { clientId: null },
-        reason: 'initial',
-        data: { kid, alg: SIGNING_ALG, state: 'active' },
-      });
-      this.logger.log(`generated the first signing key ${kid}`);
-    });
-  }
-}
-
-/** RFC 7638 JWK thumbprint of an EC public key: a kid every party can recompute. */
-export function thumbprint(jwk: { kty: string; crv: string; x: string; y: string }): string {
-  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
-  return createHash('sha256').update(canonical).digest('base64url');
 }
