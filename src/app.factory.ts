@@ -3,30 +3,31 @@
  * fraction of Express's). Shared by main.ts and the e2e tests, so what the
  * tests exercise is what runs.
  */
-import { type LogLevel, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { installSecurityHeaders } from './common/http/security-headers';
 import type { AppConfig } from './config/app-config';
 import { FORM_CONTENT_TYPE, parseFormBody } from './oauth/form';
+import { defaultLogDestination } from './observability/logging/log-destination';
+import { installHttpMetrics } from './observability/metrics/http-metrics';
 
 const BODY_LIMIT = 64 * 1024;
 const FORM_BODY_LIMIT = 16 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  silent: false,
-};
+export interface CreateAppOptions {
+  /** Where log lines go; default: stdout (JSON lines, or pino-pretty per LOG_FORMAT). Tests pass a stream they read. */
+  readonly logStream?: DestinationStream;
+}
 
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, databaseUrl: string, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const destination = options.logStream ? { stream: options.logStream } : await defaultLogDestination(config);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // A caller's (or proxy's) request id is kept when it is sane, so one id follows a request across systems.
@@ -43,11 +44,16 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     void reply.header('x-request-id', String(req.id));
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, { logStream: destination.stream }), adapter, {
     bodyParser: false,
-    logger: LEVELS[config.logLevel],
+    // Held until pino takes over below, so even start-up lines are JSON with the configured level.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
+  installHttpMetrics(app);
+  await installSecurityHeaders(app, config);
   app.enableShutdownHooks();
   for (const warning of config.warnings) new Logger('Config').warn(warning);
+  if ('warning' in destination && destination.warning) new Logger('Logging').warn(destination.warning);
   return app;
 }
