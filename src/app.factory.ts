@@ -30,6 +30,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   const destination = options.logStream ? { stream: options.logStream } : await defaultLogDestination(config);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
+    // While draining on SIGTERM, a request that reached an accepted connection is served, not refused with 503.
+    return503OnClosing: false,
     // A caller's (or proxy's) request id is kept when it is sane, so one id follows a request across systems.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];
@@ -52,7 +54,6 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.useLogger(app.get(PinoNestLogger));
   installHttpMetrics(app);
   await installSecurityHeaders(app, config);
-  app.enableShutdownHooks();
   for (const warning of config.warnings) new Logger('Config').warn(warning);
   if ('warning' in destination && destination.warning) new Logger('Logging').warn(destination.warning);
   return app;

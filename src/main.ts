@@ -27,20 +27,44 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => logger.log(line) });
     databaseUrl = embedded.url;
   }
+  let app: Awaited<ReturnType<typeof createApp>>;
   try {
-    const app = await createApp(config, databaseUrl);
-    if (embedded) {
-      const server = embedded;
-      // Nest closes the pool first (shutdown hooks), then the embedded server stops.
-      app.getHttpAdapter().getInstance().addHook('onClose', async () => server.stop());
-    }
+    app = await createApp(config, databaseUrl);
     await app.listen({ port: config.port, host: config.host });
-    logger.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
+  logger.log(`listening on ${config.host}:${config.port}, issuer ${config.issuer}`);
+
+  // Graceful shutdown: stop accepting, let in-flight requests (and their audit writes) finish,
+  // close the pool, and only then stop the embedded server the pool was talking to.
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: draining in-flight requests`);
+    const force = setTimeout(() => {
+      process.stderr.write('wagmix-auth: shutdown took longer than 30 s, exiting\n');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    app
+      .close()
+      .then(() => embedded?.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`wagmix-auth: unclean shutdown: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
+
+const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 main().catch((err: unknown) => {
   process.stderr.write(`wagmix-auth: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
