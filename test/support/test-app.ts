@@ -22,9 +22,16 @@ export interface TestApp {
 export const TEST_PEPPER = 'test-pepper-0123456789abcdefghijklmnopqrstuvwxyz';
 export const TEST_SEAL_KEY = 'test-seal-key-0123456789abcdefghijklmnopqrstuvwxyz';
 
-export async function startTestApp(env: Record<string, string> = {}, shared?: { db: TestDatabase; admin: TestApp['admin']; issuer: string }): Promise<TestApp> {
-  const db = shared?.db ?? (await createTestDatabase());
-  const admin = shared?.admin ?? { clientId: generateClientId(), secret: generateSecret() };
+export interface SharedState {
+  /** An existing database (dropped by its owner, not by close()). */
+  readonly db?: TestDatabase;
+  readonly admin?: TestApp['admin'];
+  readonly issuer?: string;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, shared: SharedState = {}): Promise<TestApp> {
+  const db = shared.db ?? (await createTestDatabase());
+  const admin = shared.admin ?? { clientId: generateClientId(), secret: generateSecret() };
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -34,10 +41,10 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: { 
     BOOTSTRAP_ADMIN_CLIENT_ID: admin.clientId,
     BOOTSTRAP_ADMIN_CLIENT_SECRET: admin.secret,
     LOG_LEVEL: 'error',
-    ISSUER: shared?.issuer ?? `http://127.0.0.1:${port}`,
+    ISSUER: shared.issuer ?? `http://127.0.0.1:${port}`,
     ...env,
   });
-  const app = await createApp(config, db.url);
+  const app = await createApp(config, config.databaseUrl ?? db.url);
   await app.listen({ port, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
@@ -48,7 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: { 
     another: (more = {}) => startTestApp({ ...env, ...more }, { db, admin, issuer: config.issuer }),
     async close() {
       await app.close();
-      if (!shared) await db.drop();
+      if (!shared.db) await db.drop();
     },
   };
 }
