@@ -5,9 +5,10 @@
  * A caller's promise settles only after its event is committed (or the batch
  * failed), so no response leaves ahead of its record.
  */
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { Transactions, type Tx } from '../database/transactions';
+import { AuditFlushObserver } from '../observability/metrics/audit-flush-observer';
 import type { AuditEventInput, AuditEventView } from './audit-event';
 import { AuditRepository } from './audit.repository';
 
@@ -52,6 +53,7 @@ export class AuditWriter implements OnApplicationShutdown {
     private readonly transactions: Transactions,
     private readonly repository: AuditRepository,
     private readonly clock: Clock,
+    @Optional() private readonly observer?: AuditFlushObserver,
   ) {}
 
   append(event: AuditEventInput, guard?: Guard): Promise<AuditEventView> {
@@ -69,6 +71,7 @@ export class AuditWriter implements OnApplicationShutdown {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
+        const started = performance.now();
         try {
           const refused = new Map<Pending, Error>();
           const accepted: Pending[] = [];
@@ -85,7 +88,9 @@ export class AuditWriter implements OnApplicationShutdown {
           });
           accepted.forEach((p, i) => p.resolve(stored[i] as AuditEventView));
           for (const [p, refusal] of refused) p.reject(new EventRefused(refusal));
+          this.observer?.flushed(accepted.length, (performance.now() - started) / 1000, true);
         } catch (err) {
+          this.observer?.flushed(batch.length, (performance.now() - started) / 1000, false);
           for (const p of batch) p.reject(err);
         }
       }
