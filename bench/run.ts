@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: issue 7's side-by-side measurements in one run. Installs
+ * the load generator if needed, builds if needed, creates a fresh database
+ * (fsync and synchronous_commit checked on), starts our service in production
+ * configuration on core 0 with the load generator on core 1, seeds 100 keys,
+ * then measures (a) issuance against node-oidc-provider, (b) a guarded route
+ * against the same route unguarded, (c) introspection, (d) the audit query
+ * (with --audit), optionally --scale and --soak, and writes
+ * bench/results/<timestamp>.json and .md. Everything it started is stopped on
+ * the way out, and a watchdog bounds the whole run. See bench/README.md.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quoteAuditReport, runAuditBench } from './lib/audit';
+import { ensureLoadTool, type LoadTool } from './lib/loadgen';
+import { loadSnapshot, machineDescription } from './lib/measure';
+import { type Ctx, guardedVsUnguarded, introspection, issuanceOurs, issuancePeer, scale, soak } from './lib/phases';
+import { createDatabase, dropDatabase, durability, type PgServer, resolveServer } from './lib/pg';
+import { freePort, hasTaskset, killAllNow, stopAll } from './lib/proc';
+import { type BenchResults, type Measurement, renderMarkdown, type TargetCheck, writeResults } from './lib/report';
+import { basic, createIntrospectionKey, ensureBuilt, type Service, seedAccountKeys, startService } from './lib/service';
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(name);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const AUDIT = flag('--audit') || process.env.BENCH_AUDIT === '1';
+const SOAK = flag('--soak');
+const SCALE = flag('--scale');
+const SECONDS = Number(option('--seconds') ?? 12);
+const WARMUP = Number(option('--warmup') ?? 3);
+const SERVER_CPU = 0;
+const LOAD_CPU = 1;
+const KEYS = 100;
+const ROOT = join(__dirname, '..');
+const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+
+const started = new Date();
+const stamp = started.toISOString().replace(/[:.]/g, '-');
+const database = `wagmix_bench_${started.toISOString().replace(/\D/g, '').slice(0, 14)}`;
+let pg: PgServer | null = null;
+let dbCreated = false;
+const workDir = mkdtempSync(join(tmpdir(), 'wagmix-bench-'));
+
+async function cleanup(): Promise<void> {
+  await stopAll();
+  if (pg && dbCreated && !flag('--keep')) await dropDatabase(pg.serverUrl, database).catch((e: unknown) => log(`could not drop ${database}: ${String(e)}`));
+  await pg?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+// Bounded whatever happens: minutes for the default run, more for the long options.
+const budgetMin = 20 + (SOAK ? 15 : 0) + (SCALE ? 20 : 0) + (AUDIT ? 95 : 0);
+const watchdog = setTimeout(() => {
+  log(`run exceeded ${budgetMin} minutes: stopping everything`);
+  void cleanup().finally(() => process.exit(3));
+}, budgetMin * 60_000);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+process.once('exit', killAllNow);
+
+const ratio = (a: Measurement | undefined, b: Measurement | undefined): number | null => (a && b && b.load.rps > 0 ? a.load.rps / b.load.rps : null);
+const find = (ms: readonly Measurement[], id: string): Measurement | undefined => ms.find((m) => m.id === id);
+const check = (name: string, goal: string, value: number | null, fmt: (v: number) => string, ok: (v: number) => boolean): TargetCheck => ({
+  name,
+  goal,
+  measured: value === null ? 'not measured' : fmt(value),
+  met: value === null ? null : ok(value),
+});
+
+async function main(): Promise<void> {
+  const loadBefore = loadSnapshot();
+  log(`machine load: ${loadBefore.join('; ')}`);
+  const tool: LoadTool = ensureLoadTool(option('--loadgen') === 'autocannon' ? 'autocannon' : undefined, log);
+  const build = ensureBuilt(log);
+  pg = await resolveServer(log);
+  const dbUrl = await createDatabase(pg.serverUrl, database);
+  dbCreated = true;
+  const d = await durability(dbUrl);
+  log(`SHOW fsync: ${d.fsync}; SHOW synchronous_commit: ${d.synchronousCommit} (${d.version}, ${pg.kind})`);
+
+  const nodeArgs = flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
+  let svc: Service = await startService(dbUrl, await freePort(), SERVER_CPU, { nodeArgs });
+  log(`service up at ${svc.baseUrl} (pid ${svc.process.pid}); seeding ${KEYS} keys`);
+  const keys = await seedAccountKeys(svc, KEYS, ['exchange:account:read', 'exchange:orders:read']);
+  const introspector = createIntrospectionKey(svc);
+  const authFile = join(workDir, 'auth.txt');
+  writeFileSync(authFile, `${keys.map(basic).join('\n')}\n`);
+
+  const results: Measurement[] = [];
+  const ctx: Ctx = {
+    svc: () => svc,
+    keys,
+    introspector,
+    authFile,
+    workDir,
+    serverCpu: SERVER_CPU,
+    base: { tool, loadCpu: LOAD_CPU, warmupSeconds: WARMUP, seconds: SECONDS, log },
+    pg: { serverUrl: pg.serverUrl, database },
+    results,
+    log,
+  };
+  const only = option('--only')?.split(',');
+  const want = (p: string): boolean => !only || only.includes(p);
+  if (want('a')) {
+    await issuanceOurs(ctx);
+    await issuancePeer(ctx);
+  }
+  if (want('b')) await guardedVsUnguarded(ctx);
+  if (want('c')) await introspection(ctx);
+  const scaled = SCALE ? await scale(ctx, (s) => (svc = s), nodeArgs) : null;
+  const soaked = SOAK ? await soak(ctx) : null;
+  const rssServer = Math.max(0, ...results.filter((m) => m.id.startsWith('a.ours') || m.id.startsWith('c.') || m.id.startsWith('scale') || m.id.startsWith('soak')).map((m) => m.rssMaxMiB ?? 0));
+
+  const auditError = AUDIT ? await runAuditBench(pg.serverUrl, log) : null;
+  const audit = quoteAuditReport(AUDIT ? (auditError ? `run failed: ${auditError}` : 'measured in this run') : 'skipped (run with --audit)');
+
+  const m = (id: string) => find(results, id);
+  const ratios: Record<string, number | null> = {
+    'issuance ours ÷ peer, 32 connections': ratio(m('a.ours.c32'), m('a.peer.c32')),
+    'issuance ours ÷ peer, 100 connections': ratio(m('a.ours.c100'), m('a.peer.c100')),
+    'guarded ÷ unguarded (reused token)': ratio(m('b.guarded'), m('b.unguarded')),
+  };
+  if (scaled) {
+    ratios['issuance 1M keys ÷ 100 keys (32 connections)'] = ratio(scaled.keys1m, m('a.ours.c32'));
+    ratios['introspection 100k revoked ÷ 0 revoked'] = ratio(scaled.introRevoked, scaled.introNone);
+  }
+  let soakSummary: BenchResults['soak'] = null;
+  let soakGrowth: number | null = null;
+  if (soaked) {
+    const at = (s: number) => soaked.samples.reduce((best, x) => (Math.abs(x.atS - s) < Math.abs(best.atS - s) ? x : best), soaked.samples[0] ?? { atS: 0, rssMiB: 0 });
+    const m1 = at(60);
+    const m10 = at(600);
+    soakGrowth = m1.rssMiB > 0 ? (100 * (m10.rssMiB - m1.rssMiB)) / m1.rssMiB : null;
+    soakSummary = { samples: soaked.samples, summary: `RSS ${m1.rssMiB.toFixed(0)} MiB at ${m1.atS} s, ${m10.rssMiB.toFixed(0)} MiB at ${m10.atS} s: ${soakGrowth?.toFixed(1) ?? '–'} % growth from minute 1 to minute 10; ${Math.round(soaked.m.load.rps)} tokens/s, ${soaked.m.load.errors} errors.` };
+  }
+  const pct = (v: number) => `${v.toFixed(1)} %`;
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const targets: TargetCheck[] = [
+    check('(a) issuance vs peer, 32 connections', '≥ 3×', ratios['issuance ours ÷ peer, 32 connections'] ?? null, x, (v) => v >= 3),
+    check('(a) issuance vs peer, 100 connections', '≥ 3×', ratios['issuance ours ÷ peer, 100 connections'] ?? null, x, (v) => v >= 3),
+    check('(a) issuance p99 at 32 connections', '≤ 15 ms', m('a.ours.c32')?.load.p99Ms ?? null, (v) => `${v.toFixed(2)} ms`, (v) => v <= 15),
+    check('(b) guarded ÷ unguarded', '≥ 0.7', ratios['guarded ÷ unguarded (reused token)'] ?? null, (v) => v.toFixed(2), (v) => v >= 0.7),
+    check('(c) introspection', '≥ 10,000/s', m('c.introspect')?.load.rps ?? null, (v) => `${Math.round(v).toLocaleString('en')}/s`, (v) => v >= 10_000),
+    audit.target,
+    check('resident memory under load', '≤ 250 MB', rssServer > 0 ? rssServer : null, (v) => `${v.toFixed(0)} MiB max`, (v) => v * 2 ** 20 <= 250e6),
+    check('no growth over a 10-minute soak', '≤ 5 % (minute 1 → 10)', soakGrowth, pct, (v) => v <= 5),
+    check('issuance with 1M keys', '≥ 90 % of 100 keys', scaled ? ratios['issuance 1M keys ÷ 100 keys (32 connections)'] ?? null : null, (v) => pct(100 * v), (v) => v >= 0.9),
+    check('validation with 100k revoked jti', '≥ 90 % of none', scaled ? ratios['introspection 100k revoked ÷ 0 revoked'] ?? null : null, (v) => pct(100 * v), (v) => v >= 0.9),
+  ];
+  const loadAfter = loadSnapshot();
+  const results_: BenchResults = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    machine: [...machineDescription(), `${d.version} (${pg.kind}), fsync=${d.fsync}, synchronous_commit=${d.synchronousCommit}, wal_sync_method=${d.walSyncMethod}`],
+    load: [`before: ${loadBefore.join('; ')}`, `after: ${loadAfter.join('; ')}`, 'per measurement: the core0/core1 busy % column (all processes on that core)'],
+    setup: [
+      hasTaskset() ? `servers on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), load generator on core ${LOAD_CPU}; PostgreSQL is NOT pinned (it runs where the kernel puts it, competing with both)` : 'taskset missing: nothing pinned',
+      `load generator: ${tool === 'wrk' ? 'wrk -t1 (bench/load/wrk.lua)' : 'autocannon (fallback)'}; warm-up ${WARMUP} s, then ${SECONDS} s measured per row`,
+      `our service: node dist/src/main.js, NODE_ENV=production, https ISSUER, SECRET_PEPPER and SIGNING_KEY_ENCRYPTION_KEY set, LOG_LEVEL=warn, TOKEN_RATE_LIMIT_PER_MINUTE=0 and INTROSPECTION_RATE_LIMIT_PER_MINUTE=0 (else the per-key limiters cap the bench at 300 tokens/min/key), no REDIS_URL, fresh database ${database}`,
+      `${KEYS} account keys created through POST /admin/keys; issuance requests rotate over them (wrk's Lua API has no per-connection hook, so each request takes the next key); body \`grant_type=client_credentials&scope=exchange:account:read exchange:orders:read\` for both servers`,
+      'peer: node-oidc-provider 9 (bench/peer/oidc-provider.mjs): client credentials, ES256 JWT access tokens via resourceIndicators, an adapter that persists nothing, the same 100 client ids and secrets (client_secret_basic)',
+      '(b): bench/apps/echo-app.ts, GET /bench/echo with @Scopes(exchange:account:read), TokenGuardModule.forRemoteJwks vs no guard module, one token reused',
+      '(c): POST /oauth2/introspect by a key holding admin:tokens:introspect (made with the CLI admin:create), about one valid token; each answer commits a token.introspected event',
+      'server CPU µs/req: utime+stime of the server process over the measured run ÷ requests; PG: our database\'s backends, + the cluster\'s shared helpers (WAL writer, checkpointer, …, also serving other databases)',
+    ],
+    measurements: results,
+    ratios,
+    targets,
+    audit: { status: audit.status, lines: audit.lines },
+    soak: soakSummary,
+    notes: [...(build.note ? [build.note] : []), ...(build.built ? ['dist/ was rebuilt from the working tree before measuring'] : [])],
+  };
+  const files = writeResults(join(ROOT, 'bench/results'), stamp, results_);
+  process.stdout.write(`\n${renderMarkdown(results_)}\nwritten: ${files.json}, ${files.md}\n`);
+}
+
+main()
+  .then(() => cleanup())
+  .then(() => process.exit(0))
+  .catch(async (err: unknown) => {
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await cleanup();
+    process.exit(1);
+  });
