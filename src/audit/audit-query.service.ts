@@ -15,11 +15,19 @@ import { csvHeader, csvRow, ndjsonRow } from './audit-export';
 import type { AuditFilters, PageBounds } from './audit-query';
 import type { AuditListQuery } from './audit-query.dto';
 import { AuditReadRepository } from './audit-read.repository';
-import { toView } from './audit-rows';
+import { type AuditRow, toView } from './audit-rows';
 
 export interface AuditPage {
   items: AuditEventView[];
   next_cursor: string | null;
+}
+
+const QUERY_CANCELED = '57014';
+
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Rows per export batch: a few hundred kB in memory at a time, whatever the size of the export. */
@@ -48,10 +56,28 @@ export class AuditQueryService {
     }
     const range = await this.repository.idRange(q.filters.since, q.filters.until);
     if (range === null) return { items: [], next_cursor: null };
-    const rows = await this.repository.page(q.filters, { ...range, beforeId }, q.limit + 1);
+    const rows = await this.page(q.filters, { ...range, beforeId }, q.limit + 1);
     const items = rows.slice(0, q.limit).map(toView);
     const last = items[items.length - 1];
     return { items, next_cursor: rows.length > q.limit && last ? this.cursors.encode(last.id, q.filters) : null };
+  }
+
+  /**
+   * A page cut short by statement_timeout (the store's guard against runaway
+   * queries) is a 503 that says what to do, not a 500. Only filter
+   * combinations that the indexes cannot narrow get there (docs/audit-performance.md).
+   */
+  private async page(filters: AuditFilters, bounds: PageBounds, limit: number): Promise<AuditRow[]> {
+    try {
+      return await this.repository.page(filters, bounds, limit);
+    } catch (err) {
+      if (sqlState(err) === QUERY_CANCELED)
+        throw new Problem(503, 'Service Unavailable', 'The query took too long: narrow it with since/until, client_id or account_id').withHeader(
+          'Retry-After',
+          '5',
+        );
+      throw err;
+    }
   }
 
   async get(id: string): Promise<AuditEventView> {
@@ -70,7 +96,7 @@ export class AuditQueryService {
     const head = await this.repository.lastId();
     const maxId = range?.maxId !== undefined && BigInt(range.maxId) < BigInt(head) ? range.maxId : head;
     const bounds: PageBounds = { minId: range?.minId, maxId };
-    const first = range === null ? [] : await this.repository.page(filters, bounds, EXPORT_BATCH);
+    const first = range === null ? [] : await this.page(filters, bounds, EXPORT_BATCH);
     const line = format === 'csv' ? csvRow : ndjsonRow;
     const repository = this.repository;
     async function* chunks(): AsyncGenerator<string> {

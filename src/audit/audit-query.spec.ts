@@ -9,11 +9,12 @@ describe('audit page SQL', () => {
     expect(q.params).toEqual(['token.issued', 'failure', 'acc', '10', '90', '50', 51]);
   });
 
-  it('turns client_id into two index scans, the second skipping what the first has', () => {
+  it('turns client_id into two index scans merged without duplicates', () => {
     const q = buildPageQuery({ clientId: "x' OR 1=1" }, {}, 5);
     const text = q.text.replace(/\s+/g, ' ');
+    expect(text).toMatch(/^SELECT DISTINCT ON \(e\.id\) \* FROM \(/);
     expect(text).toContain('WHERE actor_client_id = $2 ORDER BY id DESC LIMIT $1');
-    expect(text).toContain('WHERE subject_client_id = $2 AND actor_client_id IS DISTINCT FROM $2 ORDER BY id DESC LIMIT $1');
+    expect(text).toContain('WHERE subject_client_id = $2 ORDER BY id DESC LIMIT $1');
     expect(text).toContain('UNION ALL');
     expect(q.params).toEqual([5, "x' OR 1=1"]);
   });

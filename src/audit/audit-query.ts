@@ -6,11 +6,17 @@
  * Every page is "newest first, below a cursor id": each filter has an index
  * ending in `id` (migration AuditQueryIndexes), so a page is one backward
  * index range scan that stops after `limit` rows. `client_id` matches the
- * actor or the subject: an OR would defeat both indexes, so it is two scans
- * merged (UNION ALL, the second skipping rows the first already has). A time
- * range is turned into an id range beforehand (see AuditReadRepository.idRange),
- * which lets the same indexes serve it; the time predicates stay as well, so
- * the id range only ever narrows the scan and never changes the answer.
+ * actor or the subject: an OR would defeat both indexes, so it is two scans,
+ * each newest first and limited, merged and de-duplicated by id (an event
+ * whose actor and subject are both the client is in both). The subject scan
+ * deliberately does not exclude "actor is the client" itself: the planner
+ * cannot see that the two go together, would expect such rows everywhere,
+ * and walk the whole table backwards looking for them. A time range is
+ * turned into an id range beforehand (AuditReadRepository.idRange): exact,
+ * because occurred_at never decreases along the chain, and it lets the same
+ * indexes serve it. The time itself is deliberately not repeated here: the
+ * planner would then be tempted to read the whole period through the
+ * occurred_at index and sort it.
  */
 import type { AuditEventType, AuditOutcome } from './audit-event';
 import { AUDIT_COLUMNS } from './audit-rows';
@@ -29,7 +35,7 @@ export interface AuditFilters {
 
 /** Where one page starts and what it may cover, in ids. */
 export interface PageBounds {
-  /** Inclusive lower id (from `since`). */
+  /** Inclusive lower id (from `since`: the filters' since/until are applied only through these bounds). */
   readonly minId?: string;
   /** Inclusive upper id (from `until`, or an export's snapshot of the chain head). */
   readonly maxId?: string;
@@ -52,8 +58,6 @@ export function buildPageQuery(filters: AuditFilters, bounds: PageBounds, limit:
   if (filters.type !== undefined) where.push(`type = ${p(filters.type)}`);
   if (filters.outcome !== undefined) where.push(`outcome = ${p(filters.outcome)}`);
   if (filters.accountId !== undefined) where.push(`subject_account_id = ${p(filters.accountId)}`);
-  if (filters.since !== undefined) where.push(`occurred_at >= ${p(filters.since.toISOString())}`);
-  if (filters.until !== undefined) where.push(`occurred_at < ${p(filters.until.toISOString())}`);
   if (bounds.minId !== undefined) where.push(`id >= ${p(bounds.minId)}::bigint`);
   if (bounds.maxId !== undefined) where.push(`id <= ${p(bounds.maxId)}::bigint`);
   if (bounds.beforeId !== undefined) where.push(`id < ${p(bounds.beforeId)}::bigint`);
@@ -64,11 +68,11 @@ export function buildPageQuery(filters: AuditFilters, bounds: PageBounds, limit:
   }
   const client = p(filters.clientId);
   const asActor = [`actor_client_id = ${client}`, ...where];
-  const asSubjectOnly = [`subject_client_id = ${client}`, `actor_client_id IS DISTINCT FROM ${client}`, ...where];
-  const text = `SELECT * FROM (
+  const asSubject = [`subject_client_id = ${client}`, ...where];
+  const text = `SELECT DISTINCT ON (e.id) * FROM (
   (SELECT ${AUDIT_COLUMNS} FROM audit_events${clause(asActor)} ORDER BY id DESC LIMIT ${lim})
   UNION ALL
-  (SELECT ${AUDIT_COLUMNS} FROM audit_events${clause(asSubjectOnly)} ORDER BY id DESC LIMIT ${lim})
+  (SELECT ${AUDIT_COLUMNS} FROM audit_events${clause(asSubject)} ORDER BY id DESC LIMIT ${lim})
 ) e ORDER BY e.id DESC LIMIT ${lim}`;
   return { text, params };
 }
