@@ -30,6 +30,7 @@ const option = (name: string): string | undefined => {
 const AUDIT = flag('--audit') || process.env.BENCH_AUDIT === '1';
 const SOAK = flag('--soak');
 const SCALE = flag('--scale');
+const SOAK_MINUTES = Number(option('--soak-minutes') ?? 10);
 const SECONDS = Number(option('--seconds') ?? 12);
 const WARMUP = Number(option('--warmup') ?? 3);
 const SERVER_CPU = 0;
@@ -53,7 +54,7 @@ async function cleanup(): Promise<void> {
 }
 
 // Bounded whatever happens: minutes for the default run, more for the long options.
-const budgetMin = 20 + (SOAK ? 15 : 0) + (SCALE ? 20 : 0) + (AUDIT ? 95 : 0);
+const budgetMin = 20 + (SOAK ? SOAK_MINUTES + 5 : 0) + (SCALE ? 20 : 0) + (AUDIT ? 95 : 0);
 const watchdog = setTimeout(() => {
   log(`run exceeded ${budgetMin} minutes: stopping everything`);
   void cleanup().finally(() => process.exit(3));
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   if (want('b')) await guardedVsUnguarded(ctx);
   if (want('c')) await introspection(ctx);
   const scaled = SCALE ? await scale(ctx, (s) => (svc = s), nodeArgs) : null;
-  const soaked = SOAK ? await soak(ctx) : null;
+  const soaked = SOAK ? await soak(ctx, SOAK_MINUTES) : null;
   const rssServer = Math.max(0, ...results.filter((m) => m.id.startsWith('a.ours') || m.id.startsWith('c.') || m.id.startsWith('scale') || m.id.startsWith('soak')).map((m) => m.rssMaxMiB ?? 0));
 
   const auditError = AUDIT ? await runAuditBench(pg.serverUrl, log) : null;
@@ -133,9 +134,9 @@ async function main(): Promise<void> {
   if (soaked) {
     const at = (s: number) => soaked.samples.reduce((best, x) => (Math.abs(x.atS - s) < Math.abs(best.atS - s) ? x : best), soaked.samples[0] ?? { atS: 0, rssMiB: 0 });
     const m1 = at(60);
-    const m10 = at(600);
+    const m10 = at(SOAK_MINUTES * 60);
     soakGrowth = m1.rssMiB > 0 ? (100 * (m10.rssMiB - m1.rssMiB)) / m1.rssMiB : null;
-    soakSummary = { samples: soaked.samples, summary: `RSS ${m1.rssMiB.toFixed(0)} MiB at ${m1.atS} s, ${m10.rssMiB.toFixed(0)} MiB at ${m10.atS} s: ${soakGrowth?.toFixed(1) ?? '–'} % growth from minute 1 to minute 10; ${Math.round(soaked.m.load.rps)} tokens/s, ${soaked.m.load.errors} errors.` };
+    soakSummary = { samples: soaked.samples, summary: `RSS ${m1.rssMiB.toFixed(0)} MiB at ${m1.atS} s, ${m10.rssMiB.toFixed(0)} MiB at ${m10.atS} s: ${soakGrowth?.toFixed(1) ?? '–'} % growth from minute 1 to minute ${SOAK_MINUTES}; ${Math.round(soaked.m.load.rps)} tokens/s, ${soaked.m.load.errors} errors.` };
   }
   const pct = (v: number) => `${v.toFixed(1)} %`;
   const x = (v: number) => `${v.toFixed(2)}×`;
@@ -160,13 +161,14 @@ async function main(): Promise<void> {
     load: [`before: ${loadBefore.join('; ')}`, `after: ${loadAfter.join('; ')}`, 'per measurement: the core0/core1 busy % column (all processes on that core)'],
     setup: [
       hasTaskset() ? `servers on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), load generator on core ${LOAD_CPU}; PostgreSQL is NOT pinned (it runs where the kernel puts it, competing with both)` : 'taskset missing: nothing pinned',
-      `load generator: ${tool === 'wrk' ? 'wrk -t1 (bench/load/wrk.lua)' : 'autocannon (fallback)'}; warm-up ${WARMUP} s, then ${SECONDS} s measured per row`,
+      `load generator: ${tool === 'wrk' ? 'wrk -t1 (bench/load/wrk.lua)' : 'autocannon (fallback: it saturates its one core near 2k req/s, so faster targets and their ratios show its limit, not theirs)'}; warm-up ${WARMUP} s, then ${SECONDS} s measured per row`,
       `our service: node dist/src/main.js, NODE_ENV=production, https ISSUER, SECRET_PEPPER and SIGNING_KEY_ENCRYPTION_KEY set, LOG_LEVEL=warn, TOKEN_RATE_LIMIT_PER_MINUTE=0 and INTROSPECTION_RATE_LIMIT_PER_MINUTE=0 (else the per-key limiters cap the bench at 300 tokens/min/key), no REDIS_URL, fresh database ${database}`,
       `${KEYS} account keys created through POST /admin/keys; issuance requests rotate over them (wrk's Lua API has no per-connection hook, so each request takes the next key); body \`grant_type=client_credentials&scope=exchange:account:read exchange:orders:read\` for both servers`,
       'peer: node-oidc-provider 9 (bench/peer/oidc-provider.mjs): client credentials, ES256 JWT access tokens via resourceIndicators, an adapter that persists nothing, the same 100 client ids and secrets (client_secret_basic)',
       '(b): bench/apps/echo-app.ts, GET /bench/echo with @Scopes(exchange:account:read), TokenGuardModule.forRemoteJwks vs no guard module, one token reused',
       '(c): POST /oauth2/introspect by a key holding admin:tokens:introspect (made with the CLI admin:create), about one valid token; each answer commits a token.introspected event',
       'server CPU µs/req: utime+stime of the server process over the measured run ÷ requests; PG: our database\'s backends, + the cluster\'s shared helpers (WAL writer, checkpointer, …, also serving other databases)',
+      'PG xacts/req: transactions of our database (pg_stat_database) per request: 1 is a commit per token, below 1 means commits are grouped, above 1 means extra transactions per request',
     ],
     measurements: results,
     ratios,

@@ -67,6 +67,7 @@ export async function measure(id: string, label: string, spec: LoadSpec, o: Meas
     load,
     serverCpuUsPerReq: cpu0 !== null && cpu1 !== null ? per(cpu1 - cpu0) : null,
     pgCpuUsPerReq: pgUs ? { ours: per(pgUs.ours), shared: per(pgUs.shared) } : null,
+    pgXactsPerReq: pgUs ? per(pgUs.xacts) : null,
     rssMaxMiB: memory ? memory.maxBytes / 2 ** 20 : null,
     coreBusyPct: cores1.map(([busy, total], i) => {
       const [b0, t0] = cores0[i] ?? [0, 0];
@@ -76,7 +77,7 @@ export async function measure(id: string, label: string, spec: LoadSpec, o: Meas
   };
   o.log(
     `${label}: ${Math.round(load.rps)} req/s, p50 ${load.p50Ms.toFixed(2)} ms, p99 ${load.p99Ms.toFixed(2)} ms, ` +
-      `server ${m.serverCpuUsPerReq?.toFixed(0) ?? '–'} µs/req${m.pgCpuUsPerReq ? `, PG ${m.pgCpuUsPerReq.ours.toFixed(0)}+${m.pgCpuUsPerReq.shared.toFixed(0)} µs/req` : ''}` +
+      `server ${m.serverCpuUsPerReq?.toFixed(0) ?? '–'} µs/req${m.pgCpuUsPerReq ? `, PG ${m.pgCpuUsPerReq.ours.toFixed(0)}+${m.pgCpuUsPerReq.shared.toFixed(0)} µs/req, ${m.pgXactsPerReq?.toFixed(3) ?? '–'} xacts/req` : ''}` +
       `${m.rssMaxMiB !== null ? `, RSS max ${m.rssMaxMiB.toFixed(0)} MiB` : ''}, errors ${load.errors}, cores ${m.coreBusyPct.map((c) => c.toFixed(0)).join('/')} % busy`,
   );
   return { m, rssSamples: memory?.samples ?? [] };

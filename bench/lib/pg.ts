@@ -92,6 +92,8 @@ export async function durability(dbUrl: string): Promise<Durability> {
 
 export interface PgCpuSnapshot {
   readonly at: Map<number, { cpu: number; cls: 'ours' | 'shared' }>;
+  /** Transactions of our database so far (commits + rollbacks): per request, how well commits are grouped. */
+  readonly xacts: number;
 }
 
 /** CPU of the cluster's processes: client and autovacuum backends of `database`, and the shared helpers. */
@@ -105,12 +107,13 @@ export async function pgCpuSnapshot(serverUrl: string, database: string): Promis
     const cpu = cpuMicros(r.pid);
     if (cpu !== null) at.set(r.pid, { cpu, cls });
   }
-  return { at };
+  const stats = await query<{ n: string }>(serverUrl, 'SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = $1', [database]);
+  return { at, xacts: Number(stats[0]?.n ?? 0) };
 }
 
 /** CPU spent between two snapshots, µs: processes present at the end, counted from the first (or from their start). */
-export function pgCpuBetween(a: PgCpuSnapshot, b: PgCpuSnapshot): { ours: number; shared: number } {
-  const out = { ours: 0, shared: 0 };
+export function pgCpuBetween(a: PgCpuSnapshot, b: PgCpuSnapshot): { ours: number; shared: number; xacts: number } {
+  const out = { ours: 0, shared: 0, xacts: b.xacts - a.xacts };
   for (const [pid, end] of b.at) out[end.cls] += end.cpu - (a.at.get(pid)?.cpu ?? 0);
   return out;
 }
@@ -150,22 +153,38 @@ export async function insertFillerKeys(dbUrl: string, count: number, pepper: str
       [pepper, count],
     );
     await c.query('COMMIT');
-    await c.query('ANALYZE api_keys');
-    await c.query('ANALYZE api_key_secrets');
+    await settle(c, ['api_keys', 'api_key_secrets']);
   } finally {
     await c.end();
   }
   return { hash };
 }
 
+/**
+ * After a bulk load: vacuum and analyze (so autovacuum does not wake up in the
+ * middle of the next measurement) and checkpoint (so the measured run does not
+ * pay for flushing a million rows' pages).
+ */
+async function settle(c: Client, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await c.query(`VACUUM (ANALYZE) ${t}`);
+  // Needs superuser or pg_checkpoint; without it the next measurement pays for part of the flush (the shared PG CPU column shows it).
+  await c.query('CHECKPOINT').catch(() => undefined);
+}
+
 /** `count` revoked token ids (the jti format: 22 base64url chars), live for two hours; no NOTIFY: a restart rebuilds the state. */
 export async function insertRevokedJtis(dbUrl: string, count: number): Promise<void> {
-  await query(
-    dbUrl,
-    `INSERT INTO token_revocations (kind, subject, revoked_at, expires_at, reason)
-     SELECT 'token', rtrim(translate(encode(substr(sha256(convert_to('bench-jti-' || g, 'UTF8')), 1, 16), 'base64'), '+/', '-_'), '='),
-            now(), now() + interval '2 hours', 'bench'
-       FROM generate_series(1, $1::int) g`,
-    [count],
-  );
+  const c = new Client({ connectionString: dbUrl });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO token_revocations (kind, subject, revoked_at, expires_at, reason)
+       SELECT 'token', rtrim(translate(encode(substr(sha256(convert_to('bench-jti-' || g, 'UTF8')), 1, 16), 'base64'), '+/', '-_'), '='),
+              now(), now() + interval '2 hours', 'bench'
+         FROM generate_series(1, $1::int) g`,
+      [count],
+    );
+    await settle(c, ['token_revocations']);
+  } finally {
+    await c.end();
+  }
 }

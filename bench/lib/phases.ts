@@ -159,9 +159,9 @@ export async function scale(ctx: Ctx, set: (s: Service) => void, nodeArgs: reado
   return { keys1m: keys1m as Measurement, introNone, introRevoked };
 }
 
-/** --soak: ten minutes of issuance at 32 connections, RSS every 10 s. */
-export async function soak(ctx: Ctx): Promise<{ m: Measurement; samples: { atS: number; rssMiB: number }[] }> {
+/** --soak: ten minutes (or `minutes`) of issuance at 32 connections, RSS every 10 s. */
+export async function soak(ctx: Ctx, minutes: number): Promise<{ m: Measurement; samples: { atS: number; rssMiB: number }[] }> {
   const o: MeasureOptions = { ...ours(ctx), warmupSeconds: 0, rssIntervalMs: 10_000 };
-  const r = await record(ctx, measure('soak.c32', 'soak: issuance, ours, 10 min', { ...issuance(ctx.svc().baseUrl, '/oauth2/token', ctx, 32), seconds: 600 }, o));
+  const r = await record(ctx, measure('soak.c32', `soak: issuance, ours, ${minutes} min`, { ...issuance(ctx.svc().baseUrl, '/oauth2/token', ctx, 32), seconds: minutes * 60 }, o));
   return { m: r.m, samples: r.rssSamples.map((s) => ({ atS: Math.round(s.atMs / 1000), rssMiB: s.bytes / 2 ** 20 })) };
 }

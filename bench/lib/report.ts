@@ -17,6 +17,8 @@ export interface Measurement {
   readonly serverCpuUsPerReq: number | null;
   /** PostgreSQL CPU per request: our database's backends, and the cluster's shared helpers (WAL writer, checkpointer…). */
   readonly pgCpuUsPerReq: { readonly ours: number; readonly shared: number } | null;
+  /** Transactions our database ran per request (its statistics are flushed about once a second, so ± a little). */
+  readonly pgXactsPerReq: number | null;
   readonly rssMaxMiB: number | null;
   /** Busy share of each core during the run (from /proc/stat), whoever used it. */
   readonly coreBusyPct: readonly number[];
@@ -55,12 +57,12 @@ export function renderMarkdown(r: BenchResults): string {
   p();
   p(`Command: \`${r.command}\``);
   p();
-  p('| measurement | conns | req/s | p50 ms | p99 ms | server CPU µs/req | PG CPU µs/req (our backends + shared) | RSS max MiB | errors | core0/core1 busy % |');
-  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  p('| measurement | conns | req/s | p50 ms | p99 ms | server CPU µs/req | PG CPU µs/req (our backends + shared) | PG xacts/req | RSS max MiB | errors | core0/core1 busy % |');
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const m of r.measurements) {
     const pg = m.pgCpuUsPerReq ? `${f(m.pgCpuUsPerReq.ours)} + ${f(m.pgCpuUsPerReq.shared)}` : '–';
     p(
-      `| ${m.label} | ${m.connections} | ${int(m.load.rps)} | ${f(m.load.p50Ms, 2)} | ${f(m.load.p99Ms, 2)} | ${f(m.serverCpuUsPerReq)} | ${pg} | ${f(m.rssMaxMiB)} | ${m.load.errors} | ${m.coreBusyPct.map((c) => f(c)).join('/')} |`,
+      `| ${m.label} | ${m.connections} | ${int(m.load.rps)} | ${f(m.load.p50Ms, 2)} | ${f(m.load.p99Ms, 2)} | ${f(m.serverCpuUsPerReq)} | ${pg} | ${f(m.pgXactsPerReq, 3)} | ${f(m.rssMaxMiB)} | ${m.load.errors} | ${m.coreBusyPct.map((c) => f(c)).join('/')} |`,
     );
   }
   p();
