@@ -11,9 +11,10 @@ import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { TokenGuardModule } from './guard/guard.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { ObservabilityModule, type ObservabilityOptions } from './observability/observability.module';
 import { REALM } from './oauth/client-auth/client-authenticator';
 import { RevocationsService } from './tokens/revocations.service';
 import { StoreVerificationKeys } from './tokens/store-verification-keys';
@@ -21,17 +22,20 @@ import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, observability: ObservabilityOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
+        // First: the logger and metrics exist before anything logs or reports (the guard's and audit writer's hooks are its global providers).
+        ObservabilityModule.forRoot(config, observability),
         DatabaseModule.forRoot({ url: databaseUrl, runMigrations: config.migrationsRun }),
         CommonModule,
         AuditModule,
         TokensModule,
         KeysModule,
         OAuthModule,
+        HealthModule,
         TokenGuardModule.forRoot({
           imports: [TokensModule],
           keys: StoreVerificationKeys,
@@ -47,7 +51,6 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
       exports: [AppConfig],
     };

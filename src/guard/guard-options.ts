@@ -35,6 +35,17 @@ export abstract class AccessDeniedSink {
   abstract record(denial: AccessDenial): Promise<void>;
 }
 
+/** One decision of the guard on a protected route (public routes are not decisions). */
+export type GuardDecision = { readonly outcome: 'allowed' } | { readonly outcome: 'denied'; readonly reason: AccessDenial['reason'] };
+
+/**
+ * Optional observer of every decision, for counters (the authorization server's
+ * metrics). Called on the hot path: it must be cheap and must not throw.
+ */
+export abstract class GuardDecisionSink {
+  abstract observe(decision: GuardDecision): void;
+}
+
 export interface TokenGuardOptions {
   /** Expected `iss`. */
   readonly issuer: string;

@@ -3,7 +3,8 @@
  * unless marked @Public(); @Scopes(...) adds the scopes it needs; a token that
  * carries its key's IP allow-list is refused from other addresses. Puts the
  * verified Principal on the request for @CurrentPrincipal(), and reports every
- * refusal to the AccessDeniedSink when one is provided.
+ * refusal to the AccessDeniedSink and every decision to the GuardDecisionSink
+ * when they are provided.
  */
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -14,7 +15,7 @@ import { blockListHas, buildBlockList, headerValue, resolveSourceIp } from '../c
 import { isCidrOrIp } from '../config/config.schema';
 import { insufficientScope, invalidRequest, invalidToken, missingToken } from './bearer-errors';
 import { IS_PUBLIC, PRINCIPAL, REQUIRED_SCOPES } from './decorators';
-import { type AccessDenial, AccessDeniedSink, TOKEN_GUARD_OPTIONS, type TokenGuardOptions } from './guard-options';
+import { type AccessDenial, AccessDeniedSink, GuardDecisionSink, TOKEN_GUARD_OPTIONS, type TokenGuardOptions } from './guard-options';
 import type { Principal } from './principal';
 import { TokenRejected, TokenVerifier } from './token-verifier';
 
@@ -31,6 +32,7 @@ export class TokenGuard implements CanActivate {
     private readonly verifier: TokenVerifier,
     @Inject(TOKEN_GUARD_OPTIONS) private readonly options: TokenGuardOptions,
     @Optional() @Inject(AccessDeniedSink) private readonly sink: AccessDeniedSink | null,
+    @Optional() @Inject(GuardDecisionSink) private readonly decisions: GuardDecisionSink | null = null,
   ) {
     this.trustedProxies = buildBlockList(options.trustedProxies ?? []);
   }
@@ -63,6 +65,7 @@ export class TokenGuard implements CanActivate {
     const required = this.reflector.getAllAndMerge<string[]>(REQUIRED_SCOPES, targets);
     if (required.some((s) => !principal.scopes.has(s))) return this.deny(req, insufficientScope(realm, required), 'insufficient_scope', principal);
     req[PRINCIPAL] = principal;
+    this.decisions?.observe({ outcome: 'allowed' });
     return true;
   }
 
@@ -82,6 +85,7 @@ export class TokenGuard implements CanActivate {
   }
 
   private async deny(req: FastifyRequest, problem: Problem, reason: AccessDenial['reason'], p: Principal | null): Promise<never> {
+    this.decisions?.observe({ outcome: 'denied', reason });
     if (this.sink) {
       await this.sink.record({
         status: problem.status === 403 ? 403 : 401,

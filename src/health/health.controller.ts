@@ -1,22 +1,59 @@
-import { Controller, Get } from '@nestjs/common';
-import { Problem } from '../common/errors/problem';
-import { StoreHealth } from '../database/store-health';
+/**
+ * Probes for orchestrators and load balancers (contract "Operations").
+ * Liveness: the process answers (restart it if not). Readiness: it can serve
+ * tokens right now (take it out of rotation if not): 200 when every check is
+ * up, 503 naming the failed checks in `error` otherwise. Both are public and
+ * never cached.
+ */
+import { Controller, Get, Header, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../guard/decorators';
+import { ReadinessIndicators } from './readiness.indicators';
 
-/** Liveness says the process answers; readiness says it can reach its store. */
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly store: StoreHealth) {}
+  private readonly logger = new Logger('Readiness');
+  /** Logged on change only: a probe every few seconds must not flood the log during an outage. */
+  private lastReady: boolean | null = null;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: ReadinessIndicators,
+  ) {}
 
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @Header('Cache-Control', 'no-store')
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
   }
 
   @Get('ready')
-  async ready(): Promise<{ status: 'ok'; checks: { database: 'up' } }> {
-    if (!(await this.store.ping())) throw new Problem(503, 'Service Unavailable', 'The store is unreachable', 'urn:wagmix:problem:not-ready');
-    return { status: 'ok', checks: { database: 'up' } };
+  @Header('Cache-Control', 'no-store')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      const result = await this.health.check([
+        () => this.indicators.database(),
+        () => this.indicators.signingKey(),
+        () => this.indicators.revocationListener(),
+      ]);
+      this.transition(true, result);
+      return result;
+    } catch (err) {
+      // Terminus reports failed checks as a 503 exception carrying the result; answer it as is.
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as HealthCheckResult;
+      this.transition(false, result);
+      void reply.status(503);
+      return result;
+    }
+  }
+
+  private transition(ready: boolean, result: HealthCheckResult): void {
+    if (this.lastReady === ready) return;
+    if (ready) this.logger.log('ready');
+    else this.logger.warn(`not ready: ${Object.keys(result.error ?? {}).join(', ')}`);
+    this.lastReady = ready;
   }
 }

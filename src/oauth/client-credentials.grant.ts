@@ -13,6 +13,7 @@ import type { RequestContext } from '../common/http/request-context';
 import { AppConfig } from '../config/app-config';
 import { type Issuance, IssuanceCheck } from '../keys/issuance-check';
 import { isWriteScope } from '../keys/key-policy';
+import { MetricsService } from '../observability/metrics/metrics.service';
 import { type AccessTokenClaims, TokenSigner } from '../tokens/token-signer';
 import { type AuthenticatedClient, REALM } from './client-auth/client-authenticator';
 import type { Form } from './form';
@@ -42,6 +43,7 @@ export class ClientCredentialsGrant {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly issuanceCheck: IssuanceCheck,
+    private readonly metrics: MetricsService,
   ) {}
 
   async issue(client: AuthenticatedClient, form: Form, ctx: RequestContext, authMethod: string): Promise<TokenResponse> {
@@ -82,6 +84,7 @@ export class ClientCredentialsGrant {
       requestId: ctx.requestId,
       data: { scope, aud, iat, exp, secret_id: client.secretId, grant_type: grantType, auth_method: authMethod },
     }, { precondition: this.stillValid, subject: { clientId: client.clientId, secretId: client.secretId } });
+    this.metrics.tokenIssued(authMethod);
     return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
   }
 }

@@ -7,12 +7,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { InvalidClient, OAuthError, TemporarilyUnavailable } from '../common/errors/oauth-error';
 import type { RequestContext } from '../common/http/request-context';
+import { MetricsService } from '../observability/metrics/metrics.service';
 
 @Injectable()
 export class TokenDenials {
   private readonly logger = new Logger(TokenDenials.name);
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /** Returns the error to throw: the original, or 503 when it could not be recorded. */
   async record(error: OAuthError, ctx: RequestContext, clientId: string | null, authMethod: string): Promise<OAuthError> {
@@ -27,6 +31,7 @@ export class TokenDenials {
         requestId: ctx.requestId,
         data: { error: error.error, auth_method: authMethod },
       });
+      this.metrics.tokenDenied(error.auditReason);
       return error;
     } catch (err) {
       this.logger.error(`token.denied not recorded [${ctx.requestId}]: ${String(err)}`);

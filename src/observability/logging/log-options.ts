@@ -1,0 +1,110 @@
+/**
+ * How every log line is built: JSON lines through pino, the request id of the
+ * request being served on each line (`request_id`, the same id Fastify
+ * generated or accepted and sends back as `x-request-id`), and secrets scrubbed
+ * centrally whatever code logs them. Request bodies are never logged: the
+ * request serializer keeps method, path, headers and peer only.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LevelWithSilent, stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
+
+/** Keys whose values never reach a log line (compared as written: HTTP header names arrive lower-case). */
+export const SENSITIVE_KEYS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'client_secret',
+  'access_token',
+  'refresh_token',
+  'token',
+  'secret',
+  // TypeORM's QueryFailedError carries the query's bound values (secret hashes, for one).
+  'parameters',
+] as const;
+
+const SENSITIVE: ReadonlySet<string> = new Set(SENSITIVE_KEYS);
+
+/** pino's redact paths take one level per `*`: cover the key itself and up to this many levels below the root. */
+const REDACT_DEPTH = 5;
+export const REDACTED = '[Redacted]';
+
+export function redactPaths(keys: readonly string[] = SENSITIVE_KEYS): string[] {
+  const paths: string[] = [];
+  for (const key of keys) {
+    const leaf = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`;
+    for (let depth = 0; depth <= REDACT_DEPTH; depth++) {
+      const prefix = Array.from({ length: depth }, () => '*').join('.');
+      paths.push(depth === 0 ? leaf.replace(/^\./, '') : `${prefix}${leaf}`);
+    }
+  }
+  return paths;
+}
+
+/** Probes and scrapes every few seconds would drown the log; their failures still show in health and metrics. */
+const QUIET_PATHS = /^\/(health\/(live|ready)|metrics)$/;
+
+interface SerializedRequest {
+  readonly id?: unknown;
+  readonly method?: string;
+  readonly url?: string;
+  readonly headers?: Record<string, unknown>;
+  readonly remoteAddress?: string;
+}
+
+/** A query string can carry a token too (`?token=…`): keep every parameter but hide the values of sensitive ones. */
+export function scrubUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      let name = key;
+      try {
+        name = decodeURIComponent(key.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape is logged as sent; it cannot name a sensitive key anyway.
+      }
+      return SENSITIVE.has(name.toLowerCase()) ? `${key}=${REDACTED}` : pair;
+    });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+/** middie strips the matched prefix from `url`; `originalUrl` is what the client sent. */
+function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
+}
+
+export function pinoHttpOptions(level: LevelWithSilent): Options<IncomingMessage, ServerResponse> {
+  return {
+    level,
+    name: 'wagmix-auth',
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: redactPaths(), censor: REDACTED },
+    // Fastify already chose the id (genReqId in app.factory.ts) and middie copies it onto the raw request.
+    genReqId: (req) => (req as IncomingMessage & { id?: string | number }).id ?? randomUUID(),
+    customAttributeKeys: { reqId: 'request_id' },
+    // Lines logged while serving a request carry request_id only; the request itself appears once, on the completion line.
+    quietReqLogger: true,
+    autoLogging: { ignore: (req) => QUIET_PATHS.test(pathOf(req)) },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode} failed`,
+    serializers: {
+      // Receives pino's standard serialization; keeps what helps an operator, drops query values and any body.
+      req: (req: SerializedRequest) => ({
+        method: req.method,
+        url: scrubUrl(req.url ?? ''),
+        headers: req.headers,
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
