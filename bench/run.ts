@@ -46,11 +46,17 @@ let pg: PgServer | null = null;
 let dbCreated = false;
 const workDir = mkdtempSync(join(tmpdir(), 'wagmix-bench-'));
 
-async function cleanup(): Promise<void> {
-  await stopAll();
-  if (pg && dbCreated && !flag('--keep')) await dropDatabase(pg.serverUrl, database).catch((e: unknown) => log(`could not drop ${database}: ${String(e)}`));
-  await pg?.stop();
-  rmSync(workDir, { recursive: true, force: true });
+let cleaning: Promise<void> | null = null;
+let interrupted = false;
+/** Once, whoever asks first (the end of main, a failure, a signal, the watchdog). */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAll();
+    if (pg && dbCreated && !flag('--keep')) await dropDatabase(pg.serverUrl, database).catch((e: unknown) => log(`could not drop ${database}: ${String(e)}`));
+    await pg?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 
 // Bounded whatever happens: minutes for the default run, more for the long options.
@@ -60,7 +66,12 @@ const watchdog = setTimeout(() => {
   void cleanup().finally(() => process.exit(3));
 }, budgetMin * 60_000);
 watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    interrupted = true;
+    log(`${signal}: stopping everything`);
+    void cleanup().finally(() => process.exit(130));
+  });
 process.once('exit', killAllNow);
 
 const ratio = (a: Measurement | undefined, b: Measurement | undefined): number | null => (a && b && b.load.rps > 0 ? a.load.rps / b.load.rps : null);
@@ -185,7 +196,8 @@ main()
   .then(() => cleanup())
   .then(() => process.exit(0))
   .catch(async (err: unknown) => {
-    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    // Once interrupted, the failures are the stopped processes': the signal handler exits.
+    if (!interrupted) log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     await cleanup();
-    process.exit(1);
+    process.exit(interrupted ? 130 : 1);
   });
