@@ -6,6 +6,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { ENTITIES } from './entities';
+import { NestTypeOrmLogger } from './typeorm-logger';
 
 export function dataSourceOptions(url: string, overrides: Partial<{ poolSize: number; applicationName: string }> = {}): DataSourceOptions {
   return {
@@ -20,6 +21,7 @@ export function dataSourceOptions(url: string, overrides: Partial<{ poolSize: nu
     installExtensions: false,
     uuidExtension: 'pgcrypto',
     logging: ['error'],
+    logger: new NestTypeOrmLogger(),
     poolSize: overrides.poolSize ?? 20,
     applicationName: overrides.applicationName ?? 'wagmix-auth',
     extra: {

@@ -93,9 +93,13 @@ export function pinoHttpOptions(level: LevelWithSilent): Options<IncomingMessage
     // Lines logged while serving a request carry request_id only; the request itself appears once, on the completion line.
     quietReqLogger: true,
     autoLogging: { ignore: (req) => QUIET_PATHS.test(pathOf(req)) },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 is the expected answer while the store is away (and is retried by clients): a warning, not an error.
+    customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode} failed`,
+    customErrorMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
+    // pino-http invents an Error with its own stack for any 5xx; HttpErrorFilter already logged the real one.
+    customErrorObject: (_req, _res, err, value: Record<string, unknown>) =>
+      err.message.startsWith('failed with status code') ? { ...value, err: undefined } : value,
     serializers: {
       // Receives pino's standard serialization; keeps what helps an operator, drops query values and any body.
       req: (req: SerializedRequest) => ({
