@@ -113,7 +113,9 @@ async function load(ds: DataSource, gen: AuditDataGenerator, phases: [string, st
   await ds.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2', [gen.lastId, gen.lastHash]);
   phases.push([`load ${ROWS.toLocaleString('en')} events (hash chain computed in Node, streamed into COPY through psql)`, secs(t0)]);
   t0 = performance.now();
+  // This session is not in a transaction, so the migration's SET LOCAL does not apply here.
   await qr.query("SET maintenance_work_mem = '1GB'");
+  await qr.query('SET statement_timeout = 0');
   await migration.up(qr);
   phases.push(['migration AuditQueryIndexes up() on the loaded table (5 indexes, head backfill)', secs(t0)]);
   t0 = performance.now();

@@ -20,6 +20,8 @@ export class AuditQueryIndexes1764950400000 implements MigrationInterface {
   name = 'AuditQueryIndexes1764950400000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Building these on a large existing log takes minutes, far past the pool's 10 s statement timeout.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     await q.query(`CREATE INDEX audit_events_type_id_idx ON audit_events (type, id)`);
     await q.query(`CREATE INDEX audit_events_actor_client_id_idx ON audit_events (actor_client_id, id)`);
     await q.query(`CREATE INDEX audit_events_subject_client_id_idx ON audit_events (subject_client_id, id)`);
