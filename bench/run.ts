@@ -179,7 +179,7 @@ async function main(): Promise<void> {
       '(b): bench/apps/echo-app.ts, GET /bench/echo with @Scopes(exchange:account:read), TokenGuardModule.forRemoteJwks vs no guard module, one token reused',
       '(c): POST /oauth2/introspect by a key holding admin:tokens:introspect (made with the CLI admin:create), about one valid token; each answer commits a token.introspected event',
       'server CPU µs/req: utime+stime of the server process over the measured run ÷ requests; PG: our database\'s backends, + the cluster\'s shared helpers (WAL writer, checkpointer, …, also serving other databases)',
-      'PG xacts/req: transactions of our database (pg_stat_database) per request: 1 is a commit per token, below 1 means commits are grouped, above 1 means extra transactions per request',
+      'PG xacts/req: transactions of our database per request (pg_stat_database; an autocommit SELECT counts as one): a token read and written in one transaction each is 2, grouped writes push it towards 1',
     ],
     measurements: results,
     ratios,
