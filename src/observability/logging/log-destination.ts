@@ -20,7 +20,16 @@ export async function defaultLogDestination(config: Pick<AppConfig, 'logFormat' 
   if (pretty) {
     try {
       const { default: build } = await import('pino-pretty');
-      return { stream: build({ colorize: tty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', sync: true }) };
+      return {
+        stream: build({
+          colorize: tty,
+          translateTime: 'SYS:HH:MM:ss.l',
+          // One line per event for a human: the context in front, the request's headers left to the JSON form.
+          messageFormat: '{if context}[{context}] {end}{msg}',
+          ignore: 'pid,hostname,name,context,req,res',
+          sync: true,
+        }),
+      };
     } catch {
       const warning = 'LOG_FORMAT=pretty needs the pino-pretty package (a development dependency); logging JSON lines instead';
       return { stream: destination({ fd: 1, sync: true }), warning };
