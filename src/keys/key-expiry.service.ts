@@ -11,6 +11,7 @@ import { Clock } from '../common/clock';
 import { Transactions, type Tx } from '../database/transactions';
 import { keyEvent } from './key-events';
 import { type ExpiredKey, KeysRepository } from './keys.repository';
+import { settleWithin, SHUTDOWN_WAIT_MS } from './shutdown-wait';
 
 const SWEEP_MS = 30_000;
 const SWEEP_BATCH = 200;
@@ -67,7 +68,7 @@ export class KeyExpirySweeper implements OnApplicationBootstrap, BeforeApplicati
   // Before, not on, shutdown: the data source closes in the onApplicationShutdown phase.
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    if (this.running) await settleWithin(this.running, SHUTDOWN_WAIT_MS); // the next sweep, anywhere, redoes what this one did not finish
   }
 
   private tick(): void {

@@ -10,6 +10,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { KeySecretsRepository, type LastUsedRow } from './key-secrets.repository';
+import { settleWithin, SHUTDOWN_WAIT_MS } from './shutdown-wait';
 
 export const LAST_USED_RESOLUTION_MS = 60_000;
 const FLUSH_MS = 15_000;
@@ -51,9 +52,11 @@ export class LastUsedTracker implements OnApplicationBootstrap, BeforeApplicatio
   // Before, not on, shutdown: the data source closes in the onApplicationShutdown phase.
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
-    // Uses noted while an earlier flush was in flight.
-    if (this.pending.size > 0) await this.flush();
+    const last = async () => {
+      await this.flushing; // one in flight, then what was noted meanwhile: one attempt, no retry
+      if (this.pending.size > 0) await this.flush();
+    };
+    await settleWithin(last(), SHUTDOWN_WAIT_MS);
   }
 
   note(use: Use): void {

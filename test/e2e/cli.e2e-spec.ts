@@ -16,6 +16,9 @@ import { accessToken, tokenRequest } from '../support/http';
 import { adminApi, type AdminApi, events } from '../support/admin-api';
 import { startTestApp, TEST_PEPPER, TEST_SEAL_KEY, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 const run = promisify(execFile);
 
 describe('operator CLI', () => {

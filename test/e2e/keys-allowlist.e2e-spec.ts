@@ -10,6 +10,9 @@ import { decodeJwt, form, FORM, request } from '../support/http';
 import { adminApi, type AdminApi, expectValidationProblem, lastDenial } from '../support/admin-api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 describe('IP allow-lists', () => {
   let direct: TestApp; // no trusted proxy: the socket peer (127.0.0.1) is the source
   let proxied: TestApp; // same store, behind a trusted proxy on 127.0.0.1

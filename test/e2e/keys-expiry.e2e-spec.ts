@@ -11,6 +11,9 @@ import { form, FORM, request } from '../support/http';
 import { adminApi, type AdminApi, events, expectValidationProblem, lastDenial } from '../support/admin-api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 const DAY = 86_400_000;
 
 describe('API key expiry', () => {

@@ -10,6 +10,9 @@ import { form, FORM, request } from '../support/http';
 import { adminApi, type AdminApi } from '../support/admin-api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 type Row = { xmin: string; last_used_at: Date | null; last_used_ip: string | null };
 
 describe('last used', () => {

@@ -7,6 +7,9 @@ import { sql } from '../support/db-query';
 import { adminApi, adminKeyWith, type AdminApi, expectProblem, expectValidationProblem } from '../support/admin-api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 type Page = { items: { client_id: string; status: string; secrets: unknown[] }[]; next_cursor: string | null };
 
 describe('GET /admin/keys', () => {

@@ -10,6 +10,9 @@ import { decodeJwt, tokenRequest } from '../support/http';
 import { adminApi, adminKeyWith, type AdminApi, events, expectProblem, expectValidationProblem, lastDenial } from '../support/admin-api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 describe('POST /admin/keys/{client_id}/revoke', () => {
   let t: TestApp;
   let api: AdminApi;
@@ -124,5 +127,5 @@ describe('POST /admin/keys/{client_id}/revoke', () => {
       }
       expect(issued.length).toBe(answers.filter((a) => a.status === 200).length);
     }
-  });
+  }, 60_000);
 });

@@ -9,6 +9,9 @@ import { accessToken, decodeJwt, tokenRequest } from '../support/http';
 import { adminApi, adminKeyWith, type AdminApi, events, expectProblem, expectValidationProblem, lastDenial } from '../support/admin-api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// jest.config.js sets testTimeout per project, where Jest ignores it: without this, app start-up under a full parallel run can exceed the 5 s default.
+jest.setTimeout(30_000);
+
 type Secret = { id: string; created_at: string; expires_at: string | null; last_used_at: string | null };
 
 describe('POST /admin/keys/{client_id}/rotate', () => {
