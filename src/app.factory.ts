@@ -14,6 +14,7 @@ import { AppModule } from './app.module';
 import { installSecurityHeaders } from './common/http/security-headers';
 import type { AppConfig } from './config/app-config';
 import { FORM_CONTENT_TYPE, parseFormBody } from './oauth/form';
+import { bootLogger } from './observability/logging/boot-logger';
 import { defaultLogDestination } from './observability/logging/log-destination';
 import { installHttpMetrics } from './observability/metrics/http-metrics';
 
@@ -48,8 +49,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, { logStream: destination.stream }), adapter, {
     bodyParser: false,
-    // Held until pino takes over below, so even start-up lines are JSON with the configured level.
-    bufferLogs: true,
+    // JSON lines from the first one; nestjs-pino (with request ids) takes over below.
+    logger: bootLogger(config.logLevel, destination.stream),
+    // A start-up failure (store unreachable) rejects here and main.ts reports it in one line; Nest's
+    // default, process.exit from inside create(), would also end a whole test run.
+    abortOnError: false,
   });
   app.useLogger(app.get(PinoNestLogger));
   installHttpMetrics(app);

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LevelWithSilent, stdTimeFunctions } from 'pino';
+import { type LevelWithSilent, type LoggerOptions, stdTimeFunctions } from 'pino';
 import type { Options } from 'pino-http';
 
 /** Keys whose values never reach a log line (compared as written: HTTP header names arrive lower-case). */
@@ -80,21 +80,29 @@ function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
   return (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
 }
 
-export function pinoHttpOptions(level: LevelWithSilent): Options<IncomingMessage, ServerResponse> {
+/** What every line shares, in and out of requests: level names, ISO time, the service name, redaction. */
+export function pinoBaseOptions(level: LevelWithSilent): LoggerOptions {
   return {
     level,
     name: 'wagmix-auth',
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: redactPaths(), censor: REDACTED },
+  };
+}
+
+export function pinoHttpOptions(level: LevelWithSilent): Options<IncomingMessage, ServerResponse> {
+  return {
+    ...pinoBaseOptions(level),
     // Fastify already chose the id (genReqId in app.factory.ts) and middie copies it onto the raw request.
     genReqId: (req) => (req as IncomingMessage & { id?: string | number }).id ?? randomUUID(),
     customAttributeKeys: { reqId: 'request_id' },
     // Lines logged while serving a request carry request_id only; the request itself appears once, on the completion line.
     quietReqLogger: true,
     autoLogging: { ignore: (req) => QUIET_PATHS.test(pathOf(req)) },
-    // 503 is the expected answer while the store is away (and is retried by clients): a warning, not an error.
-    customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 (store away, retried by clients) and 429 (throttled, locked out) are warnings: kept at LOG_LEVEL=warn, not errors.
+    customLogLevel: (_req, res, err) =>
+      res.statusCode === 503 || res.statusCode === 429 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info',
     customSuccessMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
     // pino-http invents an Error with its own stack for any 5xx; HttpErrorFilter already logged the real one.
