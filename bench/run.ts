@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { quoteAuditReport, runAuditBench } from './lib/audit';
 import { ensureLoadTool, type LoadTool } from './lib/loadgen';
 import { loadSnapshot, machineDescription } from './lib/measure';
-import { type Ctx, guardedVsUnguarded, introspection, issuanceOurs, issuancePeer, scale, soak } from './lib/phases';
+import { type Ctx, guardedVsUnguarded, introspection, issuance, soak } from './lib/phases';
 import { createDatabase, dropDatabase, durability, type PgServer, resolveServer } from './lib/pg';
+import { scale } from './lib/scale';
 import { freePort, hasTaskset, killAllNow, stopAll } from './lib/proc';
 import { type BenchResults, type Measurement, renderMarkdown, type TargetCheck, writeResults } from './lib/report';
 import { basic, createIntrospectionKey, ensureBuilt, type Service, seedAccountKeys, startService } from './lib/service';
@@ -43,7 +44,8 @@ const started = new Date();
 const stamp = started.toISOString().replace(/[:.]/g, '-');
 const database = `wagmix_bench_${started.toISOString().replace(/\D/g, '').slice(0, 14)}`;
 let pg: PgServer | null = null;
-let dbCreated = false;
+/** Databases this run created, dropped at the end unless --keep. */
+const created: string[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'wagmix-bench-'));
 
 let cleaning: Promise<void> | null = null;
@@ -52,7 +54,8 @@ let interrupted = false;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await stopAll();
-    if (pg && dbCreated && !flag('--keep')) await dropDatabase(pg.serverUrl, database).catch((e: unknown) => log(`could not drop ${database}: ${String(e)}`));
+    const server = pg;
+    if (server && !flag('--keep')) for (const db of created) await dropDatabase(server.serverUrl, db).catch((e: unknown) => log(`could not drop ${db}: ${String(e)}`));
     await pg?.stop();
     rmSync(workDir, { recursive: true, force: true });
   })();
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
   const build = ensureBuilt(log);
   pg = await resolveServer(log);
   const dbUrl = await createDatabase(pg.serverUrl, database);
-  dbCreated = true;
+  created.push(database);
   const d = await durability(dbUrl);
   log(`SHOW fsync: ${d.fsync}; SHOW synchronous_commit: ${d.synchronousCommit} (${d.version}, ${pg.kind})`);
 
@@ -117,15 +120,13 @@ async function main(): Promise<void> {
   };
   const only = option('--only')?.split(',');
   const want = (p: string): boolean => !only || only.includes(p);
-  if (want('a')) {
-    await issuanceOurs(ctx);
-    await issuancePeer(ctx);
-  }
+  if (want('a')) await issuance(ctx);
   if (want('b')) await guardedVsUnguarded(ctx);
   if (want('c')) await introspection(ctx);
-  const scaled = SCALE ? await scale(ctx, (s) => (svc = s), nodeArgs) : null;
+  const scaled = SCALE ? await scale(ctx, { setService: (s) => (svc = s), created: (db) => created.push(db), nodeArgs }) : null;
   const soaked = SOAK ? await soak(ctx, SOAK_MINUTES) : null;
-  const rssServer = Math.max(0, ...results.filter((m) => m.id.startsWith('a.ours') || m.id.startsWith('c.') || m.id.startsWith('scale') || m.id.startsWith('soak')).map((m) => m.rssMaxMiB ?? 0));
+  // Our service's rows only: the peer's and the echo apps' memory is not the target's.
+  const rssServer = Math.max(0, ...results.filter((m) => !m.id.startsWith('a.peer') && !m.id.startsWith('b.')).map((m) => m.rssMaxMiB ?? 0));
 
   const auditError = AUDIT ? await runAuditBench(pg.serverUrl, log) : null;
   const audit = quoteAuditReport(AUDIT ? (auditError ? `run failed: ${auditError}` : 'measured in this run') : 'skipped (run with --audit)');
@@ -137,8 +138,8 @@ async function main(): Promise<void> {
     'guarded ÷ unguarded (reused token)': ratio(m('b.guarded'), m('b.unguarded')),
   };
   if (scaled) {
-    ratios['issuance 1M keys ÷ 100 keys (32 connections)'] = ratio(scaled.keys1m, m('a.ours.c32'));
-    ratios['introspection 100k revoked ÷ 0 revoked'] = ratio(scaled.introRevoked, scaled.introNone);
+    ratios['issuance 1M keys ÷ 100 keys (32 connections)'] = ratio(scaled.keys1m, scaled.keys100);
+    ratios['introspection 100k revoked ÷ 0 revoked'] = ratio(scaled.revoked100k, scaled.revoked0);
   }
   let soakSummary: BenchResults['soak'] = null;
   let soakGrowth: number | null = null;
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
     load: [`before: ${loadBefore.join('; ')}`, `after: ${loadAfter.join('; ')}`, 'per measurement: the core0/core1 busy % column (all processes on that core)'],
     setup: [
       hasTaskset() ? `servers on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), load generator on core ${LOAD_CPU}; PostgreSQL is NOT pinned (it runs where the kernel puts it, competing with both)` : 'taskset missing: nothing pinned',
+      'side-by-side rows (ours and the peer at each connection count; guarded and unguarded; the --scale pairs) are measured in halves in ABBA order, so drifting background load weighs on both; their p50 is the halves\' request-weighted mean, their p99 the worse half\'s',
       `load generator: ${tool === 'wrk' ? 'wrk -t1 (bench/load/wrk.lua)' : 'autocannon (fallback: it saturates its one core near 2k req/s, so faster targets and their ratios show its limit, not theirs)'}; warm-up ${WARMUP} s, then ${SECONDS} s measured per row`,
       `our service: node dist/src/main.js, NODE_ENV=production, https ISSUER, SECRET_PEPPER and SIGNING_KEY_ENCRYPTION_KEY set, LOG_LEVEL=warn, TOKEN_RATE_LIMIT_PER_MINUTE=0 and INTROSPECTION_RATE_LIMIT_PER_MINUTE=0 (else the per-key limiters cap the bench at 300 tokens/min/key), no REDIS_URL, fresh database ${database}`,
       `${KEYS} account keys created through POST /admin/keys; issuance requests rotate over them (wrk's Lua API has no per-connection hook, so each request takes the next key); body \`grant_type=client_credentials&scope=exchange:account:read exchange:orders:read\` for both servers`,

@@ -94,6 +94,8 @@ export interface PgCpuSnapshot {
   readonly at: Map<number, { cpu: number; cls: 'ours' | 'shared' }>;
   /** Transactions of our database so far (commits + rollbacks): per request, how well commits are grouped. */
   readonly xacts: number;
+  /** Of which rolled back (a refused batch, a failed statement): should stay near 0. */
+  readonly rollbacks: number;
 }
 
 /** CPU of the cluster's processes: client and autovacuum backends of `database`, and the shared helpers. */
@@ -107,13 +109,13 @@ export async function pgCpuSnapshot(serverUrl: string, database: string): Promis
     const cpu = cpuMicros(r.pid);
     if (cpu !== null) at.set(r.pid, { cpu, cls });
   }
-  const stats = await query<{ n: string }>(serverUrl, 'SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = $1', [database]);
-  return { at, xacts: Number(stats[0]?.n ?? 0) };
+  const stats = await query<{ n: string; r: string }>(serverUrl, 'SELECT (xact_commit + xact_rollback)::text AS n, xact_rollback::text AS r FROM pg_stat_database WHERE datname = $1', [database]);
+  return { at, xacts: Number(stats[0]?.n ?? 0), rollbacks: Number(stats[0]?.r ?? 0) };
 }
 
 /** CPU spent between two snapshots, µs: processes present at the end, counted from the first (or from their start). */
-export function pgCpuBetween(a: PgCpuSnapshot, b: PgCpuSnapshot): { ours: number; shared: number; xacts: number } {
-  const out = { ours: 0, shared: 0, xacts: b.xacts - a.xacts };
+export function pgCpuBetween(a: PgCpuSnapshot, b: PgCpuSnapshot): { ours: number; shared: number; xacts: number; rollbacks: number } {
+  const out = { ours: 0, shared: 0, xacts: b.xacts - a.xacts, rollbacks: b.rollbacks - a.rollbacks };
   for (const [pid, end] of b.at) out[end.cls] += end.cpu - (a.at.get(pid)?.cpu ?? 0);
   return out;
 }

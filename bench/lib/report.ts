@@ -19,6 +19,8 @@ export interface Measurement {
   readonly pgCpuUsPerReq: { readonly ours: number; readonly shared: number } | null;
   /** Transactions our database ran per request (its statistics are flushed about once a second, so ± a little). */
   readonly pgXactsPerReq: number | null;
+  /** Transactions of our database rolled back during the run (in total, not per request). */
+  readonly pgRollbacks: number | null;
   readonly rssMaxMiB: number | null;
   /** Busy share of each core during the run (from /proc/stat), whoever used it. */
   readonly coreBusyPct: readonly number[];
