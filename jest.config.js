@@ -8,6 +8,8 @@ const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest'] };
 const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|jose|openid-client|oauth4webapi)/)'];
 
 module.exports = {
+  // Here, not per project: Jest ignores testTimeout inside `projects`. E2e hooks start whole apps.
+  testTimeout: 30000,
   // globalSetup/teardown are TypeScript too: the root needs the same transform.
   transform,
   transformIgnorePatterns,
@@ -29,7 +31,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
-      testTimeout: 30000,
     },
   ],
 };

@@ -91,4 +91,16 @@ describe('start-up', () => {
       await a.close();
     }
   });
+
+  it('keeps Basic authentication working on an instance after another in the same process closed', async () => {
+    // Passport's registry is per process: the later instance's strategy replaced the earlier one's.
+    const a = await startTestApp();
+    const b = await a.another();
+    await b.close();
+    try {
+      expect((await tokenRequest(a.baseUrl, a.admin.clientId, a.admin.secret)).status).toBe(200);
+    } finally {
+      await a.close();
+    }
+  });
 });

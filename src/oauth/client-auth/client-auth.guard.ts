@@ -11,7 +11,7 @@ import { RequestContextService } from '../../common/http/request-context.service
 import { readForm } from '../form';
 import { ClientAuthentication } from './client-authentication';
 import { type AuthenticatedClient, REALM } from './client-authenticator';
-import { CLIENT_BASIC } from './client-basic.strategy';
+import { CLIENT_AUTHENTICATION, CLIENT_BASIC } from './client-basic.strategy';
 
 export type ClientRequest = FastifyRequest & { client?: AuthenticatedClient };
 
@@ -31,6 +31,7 @@ export class ClientAuthGuard extends AuthGuard(CLIENT_BASIC) {
     const usesPost = form.client_secret !== undefined;
     if (usesBasic && usesPost) throw new InvalidRequest('Use exactly one client authentication method (HTTP Basic or client_secret in the body)');
     if (usesBasic) {
+      (req as ClientRequest & { [CLIENT_AUTHENTICATION]?: ClientAuthentication })[CLIENT_AUTHENTICATION] = this.authenticator;
       await super.canActivate(context);
       // RFC 6749 §2.3.1 allows client_id in the body beside Basic only if it names the same client.
       if (form.client_id !== undefined && form.client_id !== req.client?.clientId)

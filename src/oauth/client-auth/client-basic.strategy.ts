@@ -16,6 +16,15 @@ import { type AuthenticatedClient, REALM } from './client-authenticator';
 
 export const CLIENT_BASIC = 'client-basic';
 
+/**
+ * Passport keeps strategies in one registry per process: with several app
+ * instances in a process (tests), the last one registered would authenticate
+ * for all. The guard therefore hands the request its own app's authentication,
+ * and the strategy uses that one.
+ */
+export const CLIENT_AUTHENTICATION = Symbol('wagmix.clientAuthentication');
+type WithAuthentication = FastifyRequest & { [CLIENT_AUTHENTICATION]?: ClientAuthentication };
+
 /** Passport adds these to the strategy for each request; its type declarations leave them out. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface ClientBasicStrategy {
@@ -48,6 +57,7 @@ export class ClientBasicStrategy extends PassportStrategy(BasicStrategy, CLIENT_
   }
 
   validate(req: FastifyRequest, clientId: string, secret: string): Promise<AuthenticatedClient> {
-    return this.authenticator.authenticate(clientId, secret, this.contexts.of(req));
+    const authentication = (req as WithAuthentication)[CLIENT_AUTHENTICATION] ?? this.authenticator;
+    return authentication.authenticate(clientId, secret, this.contexts.of(req));
   }
 }
