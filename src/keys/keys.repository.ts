@@ -47,6 +47,13 @@ export interface ExpiredKey {
 export class KeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The URL of the store, for the dedicated LISTEN connection of the key cache. */
+  connectionUrl(): string {
+    const url = (this.dataSource.options as { url?: string }).url;
+    if (!url) throw new Error('the data source has no URL');
+    return url;
+  }
+
   async findForAuth(clientId: string): Promise<KeyForAuth | null> {
     const key = await this.dataSource
       .getRepository(ApiKeyEntity)

@@ -135,6 +135,23 @@ describe('POST /oauth2/token', () => {
       expect(await lastEvent('token.denied')).toMatchObject({ reason: 'key_revoked', actor_client_id: k.clientId });
     });
 
+    it('refuses a key disabled in the database right after it was used (the key cache follows every change)', async () => {
+      const k = await createKey(t, { scopes: ['coin:wallets:read'] });
+      expect((await tokenRequest(t.baseUrl, k.clientId, k.secret)).status).toBe(200); // now cached
+      await sql(t.db.url, 'UPDATE api_keys SET revoked_at = now() WHERE client_id = $1', [k.clientId]);
+      await new Promise((r) => setTimeout(r, 50)); // the notification travels after the commit
+      await expectInvalidClient(await tokenRequest(t.baseUrl, k.clientId, k.secret));
+      expect(await lastEvent('token.denied')).toMatchObject({ reason: 'key_revoked', actor_client_id: k.clientId });
+    });
+
+    it('serves a narrowed scope list at once after the key is changed in the database', async () => {
+      const k = await createKey(t, { scopes: ['coin:wallets:read', 'exchange:account:read'] });
+      expect((await tokenRequest(t.baseUrl, k.clientId, k.secret)).body.scope).toBe('coin:wallets:read exchange:account:read');
+      await sql(t.db.url, "UPDATE api_keys SET scopes = '{coin:wallets:read}' WHERE client_id = $1", [k.clientId]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await tokenRequest(t.baseUrl, k.clientId, k.secret)).body.scope).toBe('coin:wallets:read');
+    });
+
     it('refuses an expired key as key_expired', async () => {
       const k = await createKey(t, { scopes: ['coin:wallets:read'] });
       await sql(t.db.url, "UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE client_id = $1", [k.clientId]);

@@ -13,7 +13,7 @@ import { blockListHas, buildBlockList, type RequestContext } from '../../common/
 import { AppConfig } from '../../config/app-config';
 import { hasBadChecksum, isValidClientId, SecretHasher } from '../../keys/credentials';
 import { KeyExpiryService } from '../../keys/key-expiry.service';
-import { KeysRepository } from '../../keys/keys.repository';
+import { KeyAuthCache } from '../../keys/key-auth-cache';
 import { LastUsedTracker } from '../../keys/last-used.tracker';
 
 export interface AuthenticatedClient {
@@ -34,7 +34,7 @@ export class ClientAuthenticator {
   private readonly logger = new Logger(ClientAuthenticator.name);
 
   constructor(
-    private readonly keys: KeysRepository,
+    private readonly keys: KeyAuthCache,
     private readonly clock: Clock,
     private readonly expiry: KeyExpiryService,
     private readonly lastUsed: LastUsedTracker,
@@ -47,7 +47,7 @@ export class ClientAuthenticator {
     const fail = (reason: ConstructorParameters<typeof InvalidClient>[0]) => new InvalidClient(reason, clientId, REALM);
     const presented = this.hasher.hash(secret);
     if (hasBadChecksum(secret)) throw fail('bad_secret');
-    const found = isValidClientId(clientId) ? await this.keys.findForAuth(clientId) : null;
+    const found = isValidClientId(clientId) ? await this.keys.find(clientId) : null;
     if (!found) {
       timingSafeEqual(presented, DUMMY_HASH);
       throw fail('unknown_client');
