@@ -17,6 +17,7 @@ import { OAuthModule } from './oauth/oauth.module';
 import { ObservabilityModule, type ObservabilityOptions } from './observability/observability.module';
 import { REALM } from './oauth/client-auth/client-authenticator';
 import { RevocationsService } from './tokens/revocations.service';
+import { ThrottleModule } from './throttle/throttle.module';
 import { StoreVerificationKeys } from './tokens/store-verification-keys';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -32,6 +33,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: databaseUrl, runMigrations: config.migrationsRun }),
         CommonModule,
         AuditModule,
+        ThrottleModule,
         TokensModule,
         KeysModule,
         OAuthModule,
