@@ -18,6 +18,7 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
   '08001',
   '08004',
+  '25006', // read_only_sql_transaction: connected to a replica after a failover, until the pool reconnects
 ]);
 
 const UNAVAILABLE_MESSAGES = [

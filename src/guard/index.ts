@@ -2,7 +2,7 @@
 export { CurrentPrincipal, Public, Scopes } from './decorators';
 export { TokenGuardModule } from './guard.module';
 export type { TokenGuardModuleOptions } from './guard.module';
-export { AccessDeniedSink, RevocationCheck, VerificationKeys } from './guard-options';
+export { AccessDeniedSink, GuardDecisionSink, RevocationCheck, VerificationKeys } from './guard-options';
 export type { AccessDenial, TokenGuardOptions } from './guard-options';
 export type { Principal } from './principal';
 export { RemoteJwksKeys } from './remote-jwks-keys';
