@@ -5,7 +5,7 @@
  * with the query indexes off, builds them (the AuditQueryIndexes migration's
  * own up()), and records timings and plans in docs/audit-performance.md.
  *
- *   node -r ./bench/audit-swc-register.js bench/audit-volume.ts [--rows 10000000] [--keep] [--reuse] [--no-http] [--no-verify]
+ *   node -r ./bench/audit-swc-register.js bench/audit-volume.ts [--rows 10000000] [--keep] [--reuse] [--no-http] [--no-verify] [--out docs/audit-performance.md]
  *
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
  * names the server; the database wagmix_bench_audit is dropped at the end
@@ -33,9 +33,9 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const ROWS = Number(args[args.indexOf('--rows') + 1] ?? 0) || 10_000_000;
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = 'wagmix_bench_audit';
+const DB = process.env.BENCH_DATABASE_NAME ?? 'wagmix_bench_audit';
 const BATCH = 5000;
-const OUT = 'docs/audit-performance.md';
+const OUT = args.includes('--out') ? (args[args.indexOf('--out') + 1] ?? '') : 'docs/audit-performance.md';
 const PEPPER = 'bench-pepper-0123456789abcdefghijklmnopqrstuvwxyz';
 
 const dbUrl = () => Object.assign(new URL(SERVER), { pathname: `/${DB}` }).toString();
