@@ -5,7 +5,8 @@
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest'] };
 // NestJS 12, jose 6 and openid-client 6 ship ESM only: let swc turn them into CommonJS for jest.
-const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|jose|openid-client|oauth4webapi)/)'];
+// So does content-disposition 2, nested under @fastify/static (Swagger UI's assets at /docs).
+const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|jose|openid-client|oauth4webapi|@fastify/static/node_modules/content-disposition|content-disposition)/)'];
 
 module.exports = {
   // Here, not per project: Jest ignores testTimeout inside `projects`. E2e hooks start whole apps.

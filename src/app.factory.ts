@@ -17,6 +17,7 @@ import { FORM_CONTENT_TYPE, parseFormBody } from './oauth/form';
 import { bootLogger } from './observability/logging/boot-logger';
 import { defaultLogDestination } from './observability/logging/log-destination';
 import { installHttpMetrics } from './observability/metrics/http-metrics';
+import { setupOpenApi } from './openapi/openapi';
 
 const BODY_LIMIT = 64 * 1024;
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -58,6 +59,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.useLogger(app.get(PinoNestLogger));
   installHttpMetrics(app);
   await installSecurityHeaders(app, config);
+  // GET /docs and /docs/openapi.json, public; /docs gets a CSP that lets the UI load (see openapi.ts).
+  setupOpenApi(app);
   for (const warning of config.warnings) new Logger('Config').warn(warning);
   if ('warning' in destination && destination.warning) new Logger('Logging').warn(destination.warning);
   return app;
