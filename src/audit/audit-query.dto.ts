@@ -94,3 +94,6 @@ export function parseListQuery(query: unknown): AuditListQuery {
   }
   throw Problem.badRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
 }
+
+/** For the OpenAPI document: the query parameters as validation sees them. */
+export { schema as auditListQuerySchema };

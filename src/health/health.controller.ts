@@ -6,12 +6,15 @@
  * never cached.
  */
 import { Controller, Get, Header, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../guard/decorators';
 import { ReadinessIndicators } from './readiness.indicators';
+import { ApiJson } from '../openapi/decorators';
 
 @Public()
+@ApiTags('Operations')
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger('Readiness');
@@ -24,12 +27,17 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiJson(200, 'HealthCheckResult', 'Alive.')
   @Header('Cache-Control', 'no-store')
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: store, active signing key and revocation listener' })
+  @ApiJson(200, 'HealthCheckResult', 'Every check is up.')
+  @ApiJson(503, 'HealthCheckResult', 'Not ready: `error` names the failed checks.')
   @Header('Cache-Control', 'no-store')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     try {

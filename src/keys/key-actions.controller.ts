@@ -3,6 +3,7 @@
  * as it now stands; rotate also with the new secret, shown this once.
  */
 import { Body, Controller, Header, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RequestContextService } from '../common/http/request-context.service';
 import { parseBody } from '../common/http/zod-body';
@@ -14,8 +15,12 @@ import { KeyRevocationService } from './key-revocation.service';
 import { KeyRotationService } from './key-rotation.service';
 import { KeyUpdatesService } from './key-updates.service';
 import type { KeyView } from './key-view';
-import { keyIdParam } from './keys.controller';
+import { CLIENT_ID_PARAM, keyIdParam } from './keys.controller';
+import { ApiJson, ApiProblems } from '../openapi/decorators';
+import { ApiZodBody } from '../openapi/zod-schema';
 
+@ApiTags('Admin: API keys')
+@ApiParam(CLIENT_ID_PARAM)
 @Controller('admin/keys')
 export class KeyActionsController {
   constructor(
@@ -26,6 +31,10 @@ export class KeyActionsController {
   ) {}
 
   @Patch(':client_id')
+  @ApiOperation({ summary: 'Change a key\'s label, scopes, allow-list, token lifetime or expiry' })
+  @ApiZodBody(updateKeySchema)
+  @ApiJson(200, 'KeyView', 'The key as it now stands.')
+  @ApiProblems(400, 404, [409, 'The key is revoked or expired.'])
   @Scopes('admin:keys:write')
   update(@Param('client_id') clientId: string, @Body() body: unknown, @CurrentPrincipal() admin: Principal, @Req() req: FastifyRequest): Promise<KeyView> {
     const id = keyIdParam(clientId);
@@ -33,6 +42,10 @@ export class KeyActionsController {
   }
 
   @Post(':client_id/rotate')
+  @ApiOperation({ summary: 'Rotate the secret: the new one is in this answer only; the old one works until the grace period ends' })
+  @ApiZodBody(rotateKeySchema, { required: false, description: 'Optional: without a body, grace_seconds is 86400. 0 ends the old secret now and revokes the tokens it minted.' })
+  @ApiJson(200, 'KeyWithSecret', 'The key, with the new client_secret shown this once.', { noStore: true })
+  @ApiProblems(400, 404, [409, 'The key is revoked or expired.'])
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Scopes('admin:keys:write')
@@ -49,6 +62,10 @@ export class KeyActionsController {
   }
 
   @Post(':client_id/revoke')
+  @ApiOperation({ summary: 'Revoke a key: unusable at once, and every outstanding token revoked' })
+  @ApiZodBody(revokeKeySchema, { required: false, description: 'Optional: the reason, recorded in the audit log.' })
+  @ApiJson(200, 'KeyView', 'The revoked key.')
+  @ApiProblems(400, 404, [409, 'The key was already revoked.'])
   @HttpCode(200)
   @Scopes('admin:keys:write')
   revoke(@Param('client_id') clientId: string, @Body() body: unknown, @CurrentPrincipal() admin: Principal, @Req() req: FastifyRequest): Promise<KeyView> {

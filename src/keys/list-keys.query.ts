@@ -11,7 +11,7 @@ import type { KeyListRequest } from './keys.service';
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 
-const listKeysSchema = z
+export const listKeysSchema = z
   .object({
     account_id: accountIdField.optional(),
     status: z.enum(['active', 'revoked', 'expired'], { message: 'must be active, revoked or expired' }).optional(),

@@ -3,11 +3,14 @@
  * at both well-known paths (some tooling only looks at openid-configuration).
  */
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { Public } from '../guard/decorators';
 import { SIGNING_ALG } from '../tokens/signing-keys.service';
+import { ApiJson } from '../openapi/decorators';
 
 @Public()
+@ApiTags('Discovery')
 @Controller('.well-known')
 export class MetadataController {
   private readonly metadata: Record<string, unknown>;
@@ -35,12 +38,16 @@ export class MetadataController {
   }
 
   @Get('oauth-authorization-server')
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  @ApiJson(200, 'AuthorizationServerMetadata', 'The metadata; cacheable for 5 minutes.')
   @Header('Cache-Control', 'public, max-age=300')
   authorizationServer(): Record<string, unknown> {
     return this.metadata;
   }
 
   @Get('openid-configuration')
+  @ApiOperation({ summary: 'The same metadata, for tooling that only looks at the OpenID Connect path' })
+  @ApiJson(200, 'AuthorizationServerMetadata', 'The metadata; cacheable for 5 minutes.')
   @Header('Cache-Control', 'public, max-age=300')
   openidConfiguration(): Record<string, unknown> {
     return this.metadata;

@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { OAuthError } from '../common/errors/oauth-error';
@@ -10,8 +11,10 @@ import { type ClientRequest } from './client-auth/client-auth.guard';
 import { TokenClientAuthGuard, authMethodOf } from './client-auth/token-client-auth.guard';
 import { readForm } from './form';
 import { TokenDenials } from './token-denials';
+import { ApiJson, ApiOAuthClientEndpoint, ApiOAuthErrors } from '../openapi/decorators';
 
 @Public()
+@ApiTags('OAuth')
 @Controller('oauth2')
 export class TokenController {
   constructor(
@@ -21,6 +24,10 @@ export class TokenController {
   ) {}
 
   @Post('token')
+  @ApiOperation({ summary: 'Client credentials grant (RFC 6749 §4.4): an access token for an API key' })
+  @ApiOAuthClientEndpoint('token')
+  @ApiJson(200, 'TokenResponse', 'The access token (RFC 6749 §5.1). No refresh token: ask again when it expires.', { noStore: true })
+  @ApiOAuthErrors(400, 401, 429, 503)
   @HttpCode(200)
   @UseGuards(TokenClientAuthGuard)
   @SkipThrottle({ [INTROSPECTION_THROTTLER]: true })
