@@ -4,28 +4,11 @@
  * database that refuses UPDATE, DELETE and TRUNCATE whoever connects.
  */
 import { chainHash, GENESIS_HASH } from '../../src/audit/audit-chain';
+import { type AuditRow, toView } from '../../src/audit/audit-rows';
 import { generateSecret } from '../../src/keys/credentials';
 import { sql } from '../support/db-query';
 import { tokenRequest } from '../support/http';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-interface Row {
-  id: string;
-  occurred_at: Date;
-  type: string;
-  outcome: string;
-  actor_client_id: string | null;
-  actor_ip: string | null;
-  actor_user_agent: string | null;
-  subject_client_id: string | null;
-  subject_account_id: string | null;
-  subject_jti: string | null;
-  reason: string | null;
-  request_id: string | null;
-  data: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
 
 describe('audit log storage', () => {
   let t: TestApp;
@@ -46,23 +29,13 @@ describe('audit log storage', () => {
     } finally {
       await b.close();
     }
-    const rows = await sql<Row>(t.db.url, 'SELECT * FROM audit_events ORDER BY id');
+    const rows = await sql<AuditRow>(t.db.url, 'SELECT * FROM audit_events ORDER BY id');
     expect(rows.length).toBeGreaterThanOrEqual(42);
     let prev = GENESIS_HASH;
     rows.forEach((r, i) => {
       expect(r.id).toBe(String(i + 1));
       expect(r.prev_hash).toBe(prev);
-      const recomputed = chainHash(prev, {
-        id: r.id,
-        occurred_at: r.occurred_at.toISOString(),
-        type: r.type,
-        outcome: r.outcome,
-        actor: { client_id: r.actor_client_id, ip: r.actor_ip, user_agent: r.actor_user_agent },
-        subject: { client_id: r.subject_client_id, account_id: r.subject_account_id, jti: r.subject_jti },
-        reason: r.reason,
-        request_id: r.request_id,
-        data: r.data,
-      });
+      const recomputed = chainHash(prev, toView(r));
       expect(r.hash).toBe(recomputed);
       prev = r.hash;
     });
