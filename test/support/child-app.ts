@@ -3,10 +3,9 @@
  * process can show: signals, exit codes, a killed parent.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generateClientId, generateSecret } from '../../src/keys/credentials';
-import { TEST_PEPPER, TEST_SEAL_KEY } from './test-app';
+import { freePort, TEST_PEPPER, TEST_SEAL_KEY } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -59,15 +58,4 @@ export async function startChildApp(databaseUrl: string, env: Record<string, str
     await new Promise((r) => setTimeout(r, 100));
   }
   return { process: child, baseUrl, admin, output: () => out, exited };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -61,7 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared: Sha
 }
 
 /** A port nobody listens on now, so the issuer URL can be known before the app starts. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
