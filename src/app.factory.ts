@@ -8,14 +8,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { installSecurityHeaders } from './common/http/security-headers';
 import type { AppConfig } from './config/app-config';
 import { FORM_CONTENT_TYPE, parseFormBody } from './oauth/form';
-import { bootLogger } from './observability/logging/boot-logger';
 import { defaultLogDestination } from './observability/logging/log-destination';
+import { createPinoLogger, nestLogger } from './observability/logging/nest-logger';
+import { installRequestLogging } from './observability/logging/request-log';
 import { installHttpMetrics } from './observability/metrics/http-metrics';
 import { setupOpenApi } from './openapi/openapi';
 
@@ -41,6 +41,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     },
   });
   const fastify = adapter.getInstance();
+  const logger = createPinoLogger(config.logLevel, destination.stream);
+  // First of all hooks: everything after it runs in the request's scope.
+  installRequestLogging(fastify, logger);
   fastify.addContentTypeParser(FORM_CONTENT_TYPE, { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
     done(null, parseFormBody(body as string));
   });
@@ -48,15 +51,14 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     void reply.header('x-request-id', String(req.id));
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, { logStream: destination.stream }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     bodyParser: false,
-    // JSON lines from the first one; nestjs-pino (with request ids) takes over below.
-    logger: bootLogger(config.logLevel, destination.stream),
+    // JSON lines from the first one to the last, with the request id on those written while serving a request.
+    logger: nestLogger(logger),
     // A start-up failure (store unreachable) rejects here and main.ts reports it in one line; Nest's
     // default, process.exit from inside create(), would also end a whole test run.
     abortOnError: false,
   });
-  app.useLogger(app.get(PinoNestLogger));
   installHttpMetrics(app);
   await installSecurityHeaders(app, config);
   // GET /docs and /docs/openapi.json, public; /docs gets a CSP that lets the UI load (see openapi.ts).

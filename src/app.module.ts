@@ -14,7 +14,7 @@ import { TokenGuardModule } from './guard/guard.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { OAuthModule } from './oauth/oauth.module';
-import { ObservabilityModule, type ObservabilityOptions } from './observability/observability.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { REALM } from './oauth/client-auth/client-authenticator';
 import { RevocationsService } from './tokens/revocations.service';
 import { ThrottleModule } from './throttle/throttle.module';
@@ -23,13 +23,13 @@ import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string, observability: ObservabilityOptions): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
-        // First: the logger and metrics exist before anything logs or reports (the guard's and audit writer's hooks are its global providers).
-        ObservabilityModule.forRoot(config, observability),
+        // First: metrics exist before anything reports (the guard's and audit writer's hooks are its global providers).
+        ObservabilityModule.forRoot(config),
         DatabaseModule.forRoot({ url: databaseUrl, runMigrations: config.migrationsRun }),
         CommonModule,
         AuditModule,

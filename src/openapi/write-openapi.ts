@@ -9,7 +9,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config/app-config';
 import { buildOpenApiDocument } from './openapi';
@@ -31,8 +30,7 @@ const DOCUMENT_ENV = {
 
 export async function buildOfflineDocument(): Promise<object> {
   const config = loadConfig(DOCUMENT_ENV);
-  const silent = new Writable({ write: (_chunk, _enc, done) => done() });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, DOCUMENT_ENV.DATABASE_URL, { logStream: silent }), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, DOCUMENT_ENV.DATABASE_URL), new FastifyAdapter(), {
     preview: true,
     logger: false,
     abortOnError: false,

@@ -3,7 +3,7 @@
  * each line of a request carrying its request id (the x-request-id the client
  * sees), and no secret, credential or token anywhere, whether it came in a
  * Basic header, a form body or an introspection request. This file builds its
- * app first: nestjs-pino keeps the first pino instance of the process.
+ * own app, with a stream it reads.
  */
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';

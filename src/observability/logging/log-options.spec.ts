@@ -1,9 +1,11 @@
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { pinoHttpOptions, redact, REDACTED, scrubUrl } from './log-options';
+import type { LevelWithSilent } from 'pino';
+import { pinoBaseOptions, redact, REDACTED, scrubUrl } from './log-options';
+import { requestLogLevel } from './request-log';
 
 /** A real pino logger with our options, writing to memory. */
-function capture(level: Parameters<typeof pinoHttpOptions>[0] = 'info') {
+function capture(level: LevelWithSilent = 'info') {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -11,8 +13,7 @@ function capture(level: Parameters<typeof pinoHttpOptions>[0] = 'info') {
       done();
     },
   });
-  const { level: l, redact: paths, formatters, timestamp, name } = pinoHttpOptions(level);
-  return { logger: pino({ level: l, redact: paths, formatters, timestamp, name }, stream), lines };
+  return { logger: pino(pinoBaseOptions(level), stream), lines };
 }
 
 describe('log options', () => {
@@ -66,5 +67,18 @@ describe('log options', () => {
     logger.info('hidden');
     logger.warn('shown');
     expect(lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'shown']]);
+  });
+
+  it('logs a request as a warning when the store is away or the caller throttled, as an error on other 5xx', () => {
+    expect([200, 400, 401, 404, 429, 500, 502, 503].map((status) => [status, requestLogLevel(status)])).toEqual([
+      [200, 'info'],
+      [400, 'info'],
+      [401, 'info'],
+      [404, 'info'],
+      [429, 'warn'],
+      [500, 'error'],
+      [502, 'error'],
+      [503, 'warn'],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { bootLogger } from './boot-logger';
+import { createPinoLogger, nestLogger } from './nest-logger';
+import { requestScope } from './request-scope';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -9,10 +10,10 @@ function capture() {
       done();
     },
   });
-  return { logger: bootLogger('info', stream), lines };
+  return { logger: nestLogger(createPinoLogger('info', stream)), lines };
 }
 
-describe('bootLogger', () => {
+describe('nestLogger', () => {
   it("writes Nest's calls as JSON lines with the context Nest passes last", () => {
     const { logger, lines } = capture();
     logger.log('Starting Nest application...', 'NestFactory');
@@ -36,5 +37,21 @@ describe('bootLogger', () => {
     const { logger, lines } = capture();
     logger.log({ msg: 'probe', body: { client_secret: 'wgxs_secret' } }, 'Probe');
     expect(lines[0]).toMatchObject({ context: 'Probe', body: { client_secret: '[Redacted]' } });
+  });
+
+  it("an object logged with a message, as `new Logger('Probe').log({ … }, 'probe')` passes it, keeps both", () => {
+    const { logger, lines } = capture();
+    logger.log({ received: 1 }, 'probe', 'Probe');
+    expect(lines[0]).toMatchObject({ level: 'info', context: 'Probe', msg: 'probe', received: 1 });
+  });
+
+  it("carries the request id of the request being served, and none outside one", () => {
+    const { logger, lines } = capture();
+    requestScope.run({ requestId: 'req-7' }, () => logger.log('inside', undefined, 'Probe'));
+    logger.log('outside', 'Probe');
+    expect(lines.map((l) => [l.msg, l.request_id])).toEqual([
+      ['inside', 'req-7'],
+      ['outside', undefined],
+    ]);
   });
 });
