@@ -74,7 +74,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     // The default would fetch a badge from validator.swagger.io, which the CSP (rightly) refuses.
     swaggerOptions: { validatorUrl: null },
   });
-  // onSend, not onRequest: it runs after helmet's header whatever the order the plugins were registered in.
+  // onSend, not onRequest: it runs after the API's CSP (set on onRequest, see security-headers.ts) whatever the order of registration.
   app
     .getHttpAdapter()
     .getInstance()

@@ -15,9 +15,27 @@ describe('security headers and CORS', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(res.headers.get('origin-agent-cluster')).toBe('?1');
+    expect(res.headers.get('x-dns-prefetch-control')).toBe('off');
+    expect(res.headers.get('x-download-options')).toBe('noopen');
+    expect(res.headers.get('x-permitted-cross-domain-policies')).toBe('none');
+    expect(res.headers.get('x-xss-protection')).toBe('0');
     expect(res.headers.get('x-request-id')).toMatch(/^[\w-]+$/);
     expect(res.headers.get('x-powered-by')).toBeNull();
     expect(res.headers.get('strict-transport-security')).toBeNull(); // plain-http issuer
+  });
+
+  it('sends HSTS when the issuer is https', async () => {
+    const c = await startTestApp({ ISSUER: 'https://auth.wagmix.example' });
+    try {
+      const res = await request(`${c.baseUrl}/.well-known/jwks.json`);
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    } finally {
+      await c.close();
+    }
   });
 
   it('answers no CORS headers by default, even to a preflight', async () => {
