@@ -4,10 +4,10 @@
  * the response can leave. No refresh token (§4.4.3): a client simply asks again.
  */
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import type { Guard } from '../audit/audit-writer';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { randomId128 } from '../common/crypto/random-id';
 import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../common/errors/oauth-error';
 import type { RequestContext } from '../common/http/request-context';
 import { AppConfig } from '../config/app-config';
@@ -58,7 +58,7 @@ export class ClientCredentialsGrant {
     const writeCap = scopes.some(isWriteScope) ? this.config.tokenTtlWriteMaxSeconds : Infinity;
     const ttl = Math.min(client.tokenTtlSeconds, this.config.tokenTtlMaxSeconds, writeCap);
     const exp = iat + ttl;
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomId128();
     const scope = scopes.join(' ');
     const claims: AccessTokenClaims & { readonly wgx_cidrs?: readonly string[] } = {
       iss: this.config.issuer,
