@@ -4,7 +4,7 @@
  * every level, no insignificant white space. Anyone can re-check the chain from
  * an export with these few lines.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEventView } from './audit-event';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -56,5 +56,8 @@ export function chainHash(prevHash: string, event: Omit<AuditEventView, 'prev_ha
     request_id: event.request_id,
     data: event.data,
   };
-  return createHash('sha256').update(prevHash).update(canonicalJson(body)).digest('hex');
+  // One-shot crypto.hash (Node >= 20.12; engines asks for 20.19) skips the Hash object's
+  // allocations: about half the cost of createHash().update().update().digest(). Hashing the
+  // concatenation is hashing the two parts in turn, the same bytes in the same order.
+  return hash('sha256', prevHash + canonicalJson(body), 'hex');
 }
