@@ -12,6 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import type { BlockList } from 'node:net';
 import type { Problem } from '../common/errors/problem';
 import { blockListHas, buildBlockList, headerValue, resolveSourceIp } from '../common/http/request-context';
+import { RouteMemo } from '../common/http/route-memo';
 import { isCidrOrIp } from '../config/config.schema';
 import { insufficientScope, invalidRequest, invalidToken, missingToken } from './bearer-errors';
 import { IS_PUBLIC, PRINCIPAL, REQUIRED_SCOPES } from './decorators';
@@ -21,11 +22,21 @@ import { TokenRejected, TokenVerifier } from './token-verifier';
 
 type GuardedRequest = FastifyRequest & { [PRINCIPAL]?: Principal };
 
+interface RouteRule {
+  readonly isPublic: boolean;
+  readonly required: readonly string[];
+}
+
 @Injectable()
 export class TokenGuard implements CanActivate {
   private readonly trustedProxies: BlockList;
   /** null marks a malformed allow-list. */
   private readonly allowLists = new WeakMap<Principal, BlockList | null>();
+  /** @Public() and @Scopes() of each route, handler first, then class. */
+  private readonly rules = new RouteMemo<RouteRule>((targets) => ({
+    isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)),
+    required: Object.freeze(this.reflector.getAllAndMerge<string[]>(REQUIRED_SCOPES, targets)),
+  }));
 
   constructor(
     private readonly reflector: Reflector,
@@ -38,8 +49,8 @@ export class TokenGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const rule = this.rules.of(context);
+    if (rule.isPublic) return true;
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     const realm = this.options.realm;
 
@@ -62,7 +73,7 @@ export class TokenGuard implements CanActivate {
     if (allowList && !blockListHas(allowList, this.sourceIp(req)))
       return this.deny(req, invalidToken(realm, 'The access token is not valid from this address'), 'ip_not_allowed', principal);
 
-    const required = this.reflector.getAllAndMerge<string[]>(REQUIRED_SCOPES, targets);
+    const required = rule.required;
     if (required.some((s) => !principal.scopes.has(s))) return this.deny(req, insufficientScope(realm, required), 'insufficient_scope', principal);
     req[PRINCIPAL] = principal;
     this.decisions?.observe({ outcome: 'allowed' });

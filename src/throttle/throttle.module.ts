@@ -6,15 +6,15 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { KeyRateGuard, INTROSPECTION_THROTTLER, TOKEN_THROTTLER } from './key-rate.guard';
+import { KeyRateGuard, INTROSPECTION_THROTTLER, TOKEN_THROTTLER, UNLIMITED } from './key-rate.guard';
 import { LockoutService } from './lockout.service';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 import { RateLimitStore } from './rate-limit-store';
 import { RedisRateLimitStore } from './redis-rate-limit-store';
 
 const MINUTE_MS = 60_000;
-// A limit of 0 means "off": a limit no one reaches.
-const limitOf = (perMinute: number) => (perMinute > 0 ? perMinute : Number.MAX_SAFE_INTEGER);
+// A limit of 0 means "off": a limit no one reaches, and KeyRateGuard then does not count at all.
+const limitOf = (perMinute: number) => (perMinute > 0 ? perMinute : UNLIMITED);
 
 @Module({
   providers: [

@@ -117,3 +117,26 @@ describe('per-key request rate', () => {
     expect(third.body.error).toBe('temporarily_unavailable');
   });
 });
+
+describe('a rate of 0', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TOKEN_RATE_LIMIT_PER_MINUTE: '0', INTROSPECTION_RATE_LIMIT_PER_MINUTE: '2' });
+  });
+  afterAll(() => t.close());
+
+  it('turns that limit off (nothing counted, no rate headers) and leaves the other one on', async () => {
+    const key = { clientId: t.admin.clientId, secret: t.admin.secret };
+    for (let i = 0; i < 5; i++) {
+      const res = await token(t, key);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-ratelimit-limit-token')).toBeNull();
+    }
+    const introspect = () =>
+      request(`${t.baseUrl}/oauth2/introspect`, { method: 'POST', headers: { ...FORM, authorization: basic(key.clientId, key.secret) }, body: form({ token: 'x' }) });
+    const first = await introspect();
+    expect([first.status, first.headers.get('x-ratelimit-limit-introspection'), first.headers.get('x-ratelimit-remaining-introspection')]).toEqual([200, '2', '1']);
+    expect((await introspect()).status).toBe(200);
+    expect((await introspect()).status).toBe(429);
+  });
+});
