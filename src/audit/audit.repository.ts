@@ -1,14 +1,14 @@
 /**
  * Appends events to the hash chain. Every writer, in every instance, locks the
- * single chain-head row for the few statements it takes to extend the chain,
- * so the chain has one order; batching many events per lock keeps issuance
- * from becoming one commit at a time (see AuditWriter). `occurred_at` never
+ * single chain-head row (LOCK_CHAIN_HEAD) until its transaction ends, so the
+ * chain has one order; batching many events per lock keeps issuance from
+ * becoming one commit at a time (see AuditWriter). `occurred_at` never
  * goes backwards along the chain (an instance whose clock lags takes the
  * previous event's time), so a time range is an id range for queries and
  * retention only ever removes a prefix of the chain.
  */
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/transactions';
+import type { Sql } from '../database/transactions';
 import { chainHash } from './audit-chain';
 import type { AuditEventInput, AuditEventView } from './audit-event';
 
@@ -16,19 +16,45 @@ import type { AuditEventInput, AuditEventView } from './audit-event';
 const clean = (s: string | null | undefined, max = 512): string | null =>
   s === undefined || s === null ? null : s.replace(/\u0000/g, '').slice(0, max);
 
+/** The chain's last event, as read under the chain-head row lock. */
+export interface ChainHead {
+  readonly lastId: string;
+  readonly lastHash: string;
+  readonly lastOccurredAt: Date | null;
+}
+
+/**
+ * Takes the chain-head row lock until the transaction ends and reads the
+ * head. Every appender takes it, so it is also the point where a token
+ * issuance and a key revocation are put in order (see IssuanceCheck).
+ */
+export const LOCK_CHAIN_HEAD = 'SELECT last_id, last_hash, last_occurred_at FROM audit_chain_head WHERE singleton FOR UPDATE';
+
 @Injectable()
 export class AuditRepository {
   /** Appends `events` in order inside `tx`; returns them as stored. */
-  async append(tx: Tx, events: readonly AuditEventInput[], now: Date): Promise<AuditEventView[]> {
+  async append(tx: Sql, events: readonly AuditEventInput[], now: Date): Promise<AuditEventView[]> {
     if (events.length === 0) return [];
-    const rows = (await tx.query(
-      'SELECT last_id, last_hash, last_occurred_at FROM audit_chain_head WHERE singleton FOR UPDATE',
-    )) as { last_id: string; last_hash: string; last_occurred_at: Date | null }[];
-    const head = rows[0];
-    if (!head) throw new Error('audit_chain_head is missing: the migrations did not run');
-    let lastId = BigInt(head.last_id);
-    let prevHash = head.last_hash;
-    const last = head.last_occurred_at;
+    return this.appendAfter(tx, this.head(await tx.query(LOCK_CHAIN_HEAD)), events, now);
+  }
+
+  /** The head from the rows of LOCK_CHAIN_HEAD. */
+  head(rows: unknown): ChainHead {
+    const row = (rows as { last_id: string; last_hash: string; last_occurred_at: Date | null }[])[0];
+    if (!row) throw new Error('audit_chain_head is missing: the migrations did not run');
+    return { lastId: row.last_id, lastHash: row.last_hash, lastOccurredAt: row.last_occurred_at };
+  }
+
+  /**
+   * Appends `events` after `head`, which `tx` must have read with
+   * LOCK_CHAIN_HEAD and still hold; the rows and the new head go in one
+   * statement. Returns the events as stored.
+   */
+  async appendAfter(tx: Sql, head: ChainHead, events: readonly AuditEventInput[], now: Date): Promise<AuditEventView[]> {
+    if (events.length === 0) return [];
+    let lastId = BigInt(head.lastId);
+    let prevHash = head.lastHash;
+    const last = head.lastOccurredAt;
     const occurredAt = (last && last.getTime() > now.getTime() ? last : now).toISOString();
     const stored: AuditEventView[] = events.map((e) => {
       lastId += 1n;
@@ -54,10 +80,12 @@ export class AuditRepository {
     });
     const col = <T>(f: (v: AuditEventView) => T): T[] => stored.map(f);
     await tx.query(
-      `INSERT INTO audit_events (id, occurred_at, type, outcome, actor_client_id, actor_ip, actor_user_agent,
-         subject_client_id, subject_account_id, subject_jti, reason, request_id, data, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[])`,
+      `WITH appended AS (
+         INSERT INTO audit_events (id, occurred_at, type, outcome, actor_client_id, actor_ip, actor_user_agent,
+           subject_client_id, subject_account_id, subject_jti, reason, request_id, data, prev_hash, hash)
+         SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+           $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[]))
+       UPDATE audit_chain_head SET last_id = $16, last_hash = $17, last_occurred_at = $18 WHERE singleton`,
       [
         col((v) => v.id),
         col((v) => v.occurred_at),
@@ -74,13 +102,11 @@ export class AuditRepository {
         col((v) => JSON.stringify(v.data)),
         col((v) => v.prev_hash),
         col((v) => v.hash),
+        lastId.toString(),
+        prevHash,
+        occurredAt,
       ],
     );
-    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2, last_occurred_at = $3 WHERE singleton', [
-      lastId.toString(),
-      prevHash,
-      occurredAt,
-    ]);
     return stored;
   }
 }

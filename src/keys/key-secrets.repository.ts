@@ -1,11 +1,11 @@
 /**
  * API key secrets: rotation's reads and writes, the batched last-used flush,
- * and the share-locked read the token issuance transaction makes so that a
- * concurrent revoke or rotation is seen once it commits.
+ * and the reads behind the last check of a token issuance (IssuanceCheck).
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import type { Tx } from '../database/transactions';
+import { LOCK_CHAIN_HEAD } from '../audit/audit.repository';
+import type { Sql, Tx } from '../database/transactions';
 import { ApiKeySecretEntity } from './api-key-secret.entity';
 
 export interface LiveSecret {
@@ -20,7 +20,7 @@ export interface LastUsedRow {
   readonly ip: string;
 }
 
-/** Key and secret state as the issuance transaction sees it, under share locks. */
+/** Key and secret state as the issuance transaction sees it. */
 export interface IssuanceState {
   readonly secretId: string;
   readonly keyRevokedAt: Date | null;
@@ -64,23 +64,20 @@ export class KeySecretsRepository {
   }
 
   /**
-   * Reads the keys and secrets behind a batch of token issuances, FOR SHARE:
-   * a revoke or rotation holding the key row waits us out or makes us wait,
-   * and after waiting we read its committed state. Rows are locked in
-   * (client_id, id) order, the order the last-used flush also takes key rows
-   * in, so the two cannot deadlock.
+   * Reads the keys and secrets behind a batch of token issuances. No row
+   * locks: the caller holds the chain-head lock, which every revoke and
+   * rotation takes before it writes (holdOffIssuance), so what this reads is
+   * either committed or not yet written.
    */
-  async lockForIssuance(tx: Tx, secretIds: readonly string[]): Promise<IssuanceState[]> {
+  async readForIssuance(sql: Sql, secretIds: readonly string[]): Promise<IssuanceState[]> {
     if (secretIds.length === 0) return [];
-    const rows = (await tx.query(
+    const rows = await sql.query<{ secret_id: string; key_revoked_at: Date | null; key_expires_at: Date | null; secret_revoked_at: Date | null; secret_expires_at: Date | null }[]>(
       `SELECT s.id AS secret_id, k.revoked_at AS key_revoked_at, k.expires_at AS key_expires_at,
               s.revoked_at AS secret_revoked_at, s.expires_at AS secret_expires_at
          FROM api_key_secrets s JOIN api_keys k ON k.client_id = s.client_id
-        WHERE s.id = ANY($1::uuid[])
-        ORDER BY k.client_id, s.id
-        FOR SHARE OF k, s`,
+        WHERE s.id = ANY($1::uuid[])`,
       [[...new Set(secretIds)]],
-    )) as { secret_id: string; key_revoked_at: Date | null; key_expires_at: Date | null; secret_revoked_at: Date | null; secret_expires_at: Date | null }[];
+    );
     return rows.map((r) => ({
       secretId: r.secret_id,
       keyRevokedAt: r.key_revoked_at,
@@ -88,6 +85,15 @@ export class KeySecretsRepository {
       secretRevokedAt: r.secret_revoked_at,
       secretExpiresAt: r.secret_expires_at,
     }));
+  }
+
+  /**
+   * Takes the audit chain-head lock for the rest of `tx`. Issuance batches
+   * take it before they read key state, so until `tx` ends none can check a
+   * key: each one either committed before, or reads what `tx` committed.
+   */
+  async holdOffIssuance(tx: Tx): Promise<void> {
+    await tx.query(LOCK_CHAIN_HEAD);
   }
 
   /**
@@ -99,7 +105,7 @@ export class KeySecretsRepository {
     const sorted = [...keys].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const cols = (rows: readonly LastUsedRow[]) => [rows.map((r) => r.id), rows.map((r) => r.at), rows.map((r) => r.ip)];
     await this.dataSource.transaction('READ COMMITTED', async (tx) => {
-      // Key rows in client_id order, as the issuance check locks them.
+      // Key rows in client_id order, so two flushes (two instances) cannot deadlock.
       await tx.query(`SELECT 1 FROM api_keys WHERE client_id = ANY($1::text[]) ORDER BY client_id FOR NO KEY UPDATE`, [sorted.map((k) => k.id)]);
       await tx.query(
         `UPDATE api_keys k SET last_used_at = v.at, last_used_ip = v.ip
