@@ -1,43 +1,39 @@
 /**
  * Group commit for the hot path. Concurrent requests hand in their events;
- * while one transaction is committing, the next requests' events gather, and
- * the next flush appends them all under one chain-head lock and one fsync.
- * A caller's promise settles only after its event is committed (or the batch
- * failed), so no response leaves ahead of its record.
+ * while one batch is being committed the next requests' events gather, and
+ * the next flush appends them all in one statement and one fsync. A caller's
+ * promise settles only after its event is committed (or the batch failed),
+ * so no response leaves ahead of its record.
  *
- * A batch is three round trips on a bare connection: BEGIN with the
- * chain-head lock, the preconditions' reads, then the rows and the new head
- * in one statement, and COMMIT (the preconditions' round trip only when a
- * batch has guarded events). Once a batch holds the lock, the next one may
- * start: its lock request then waits in PostgreSQL, not in Node, and it goes
- * ahead the moment the previous COMMIT releases the lock.
+ * A batch is one round trip: the writer keeps the chain head its last batch
+ * ended on, chains the rows onto it and sends them to `audit_append` in
+ * autocommit, which writes them under the chain-head lock if they still
+ * follow the head, and commits before it answers. If another writer (a key
+ * change, another instance) moved the head, nothing was written and the
+ * answer carries the new head: the batch is chained again and resent. After
+ * a few such misses in a row (instances contending) the batch is appended in
+ * a transaction that holds the lock from the read of the head to the commit,
+ * which cannot miss.
  */
 import { Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { type OpenTx, type Sql, Transactions } from '../database/transactions';
+import { Transactions } from '../database/transactions';
 import { AuditFlushObserver } from '../observability/metrics/audit-flush-observer';
 import type { AuditEventInput, AuditEventView } from './audit-event';
-import { AuditRepository, LOCK_CHAIN_HEAD } from './audit.repository';
+import { type AppendOutcome, AuditRepository, type ChainHead, type LiveSecretRefusal } from './audit.repository';
 
 /**
- * A check run inside the batch's transaction before its events are appended,
- * once per batch for all the events it guards: for each subject, null to go
- * ahead or the error that event's caller gets instead (its event is then not
- * appended). It runs while the batch holds the chain-head lock, in statements
- * that start after the lock was taken, so it sees every change committed by
- * a writer that held the lock before. The token endpoint uses it to re-check
- * the key, so a revoke that commits first is never followed by a token.issued.
+ * An event that may be appended only while an API secret is still usable:
+ * checked under the chain-head lock, so a revoke or rotation that committed
+ * first refuses it (see the AuditAppendFunction migration).
  */
-export interface BatchPrecondition<S> {
-  check(sql: Sql, subjects: readonly S[]): Promise<readonly (Error | null)[]>;
+export interface LiveSecretGuard {
+  readonly secretId: string;
+  /** The error the caller gets when the secret or its key can no longer be used. */
+  refusal(reason: LiveSecretRefusal): Error;
 }
 
-export interface Guard<S = unknown> {
-  readonly precondition: BatchPrecondition<S>;
-  readonly subject: S;
-}
-
-/** The event's precondition refused it: nothing was appended; `refusal` is the precondition's error. */
+/** The event's guard refused it: nothing was appended; `refusal` is the guard's error. */
 export class EventRefused extends Error {
   constructor(readonly refusal: Error) {
     super(refusal.message);
@@ -46,21 +42,21 @@ export class EventRefused extends Error {
 
 interface Pending {
   readonly event: AuditEventInput;
-  readonly guard?: Guard;
+  readonly guard?: LiveSecretGuard;
   resolve(stored: AuditEventView): void;
   reject(err: unknown): void;
 }
 
 const MAX_BATCH = 500;
-// One batch committing and one waiting for its lock: a third could only wait behind the second.
-const MAX_IN_FLIGHT = 2;
+/** Head misses in a row before a batch takes the lock for the whole append. */
+const OPTIMISTIC_TRIES = 3;
 
 @Injectable()
 export class AuditWriter implements OnApplicationShutdown {
   private queue: Pending[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  /** A batch that does not hold the lock yet: the next one starts only once it does. */
-  private starting = false;
+  private flushing: Promise<void> | null = null;
+  /** Where the last batch left the chain; null when unknown (start, or after a failed batch). */
+  private head: ChainHead | null = null;
 
   constructor(
     private readonly transactions: Transactions,
@@ -69,77 +65,81 @@ export class AuditWriter implements OnApplicationShutdown {
     @Optional() private readonly observer?: AuditFlushObserver,
   ) {}
 
-  append(event: AuditEventInput, guard?: Guard): Promise<AuditEventView> {
+  append(event: AuditEventInput, guard?: LiveSecretGuard): Promise<AuditEventView> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, guard, resolve, reject });
-      this.startBatch();
+      this.flushing ??= this.drain();
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    await this.flushing;
   }
 
-  private startBatch(): void {
-    if (this.starting || this.queue.length === 0 || this.inFlight.size >= MAX_IN_FLIGHT) return;
-    this.starting = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    const locked = () => {
-      this.starting = false;
-      this.startBatch();
-    };
-    const flushed = this.flush(batch, locked).finally(() => {
-      this.inFlight.delete(flushed);
-      this.startBatch();
-    });
-    this.inFlight.add(flushed);
-  }
-
-  /** Never rejects: every event's caller hears the outcome. Calls `locked` once, when the batch holds the lock or has failed. */
-  private async flush(batch: readonly Pending[], locked: () => void): Promise<void> {
-    const started = performance.now();
-    let tx: OpenTx | undefined;
+  private async drain(): Promise<void> {
     try {
-      const opened = await this.transactions.begin(LOCK_CHAIN_HEAD).finally(locked);
-      tx = opened.tx;
-      const head = this.repository.head(opened.rows);
-      const refused = await checkGuards(tx, batch);
-      const accepted = batch.filter((p) => !refused.has(p));
-      const stored = await this.repository.appendAfter(
-        tx,
-        head,
-        accepted.map((p) => p.event),
-        this.clock.now(),
-      );
-      await tx.commit();
-      accepted.forEach((p, i) => p.resolve(stored[i] as AuditEventView));
-      for (const [p, refusal] of refused) p.reject(new EventRefused(refusal));
-      this.observer?.flushed(accepted.length, (performance.now() - started) / 1000, true);
-    } catch (err) {
-      // The first error is the one callers hear; a failed rollback only means the pool discards the connection.
-      await tx?.rollback().catch(() => undefined);
-      this.observer?.flushed(batch.length, (performance.now() - started) / 1000, false);
-      for (const p of batch) p.reject(err);
+      while (this.queue.length > 0) await this.flush(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.flushing = null;
     }
+  }
+
+  /** Never rejects: every event's caller hears the outcome. */
+  private async flush(batch: readonly Pending[]): Promise<void> {
+    const started = performance.now();
+    let pending = batch;
+    try {
+      for (let misses = 0; pending.length > 0; ) {
+        const now = this.clock.now();
+        const locked = misses >= OPTIMISTIC_TRIES;
+        const { stored, outcome } = locked ? await this.appendLocked(pending, now) : await this.appendOptimistic(pending, now);
+        if (outcome.kind === 'refused') {
+          const refused = new Set<Pending>();
+          outcome.refusals.forEach((reason, i) => {
+            const p = pending[i];
+            if (reason && p?.guard) {
+              refused.add(p);
+              p.reject(new EventRefused(p.guard.refusal(reason)));
+            }
+          });
+          if (refused.size === 0) throw new Error('audit_append refused a batch without naming a guarded event');
+          pending = pending.filter((p) => !refused.has(p));
+          continue;
+        }
+        this.head = outcome.head;
+        if (outcome.kind === 'moved') {
+          misses++;
+          continue;
+        }
+        pending.forEach((p, i) => p.resolve(stored[i] as AuditEventView));
+        this.observer?.flushed(pending.length, (performance.now() - started) / 1000, true);
+        return;
+      }
+    } catch (err) {
+      // Whether the statement committed is unknown: the head is read again before the next batch.
+      this.head = null;
+      this.observer?.flushed(pending.length, (performance.now() - started) / 1000, false);
+      for (const p of pending) p.reject(err);
+    }
+  }
+
+  /** One autocommit statement chained onto the head the writer believes current. */
+  private async appendOptimistic(pending: readonly Pending[], now: Date): Promise<{ stored: AuditEventView[]; outcome: AppendOutcome }> {
+    const sql = this.transactions.autocommit();
+    this.head ??= await this.repository.readHead(sql);
+    const stored = this.repository.chain(this.head, pending.map((p) => p.event), now);
+    return { stored, outcome: await this.repository.appendChained(sql, stored, liveSecrets(pending), now) };
+  }
+
+  /** In a transaction that holds the chain-head lock from reading the head to the commit: the head cannot move. */
+  private appendLocked(pending: readonly Pending[], now: Date): Promise<{ stored: AuditEventView[]; outcome: AppendOutcome }> {
+    return this.transactions.run(async (tx) => {
+      const stored = this.repository.chain(await this.repository.lockHead(tx), pending.map((p) => p.event), now);
+      return { stored, outcome: await this.repository.appendChained(tx, stored, liveSecrets(pending), now) };
+    });
   }
 }
 
-/** Runs each precondition once for the events it guards; returns the refused ones with their refusals. */
-async function checkGuards(sql: Sql, batch: readonly Pending[]): Promise<Map<Pending, Error>> {
-  const refused = new Map<Pending, Error>();
-  const byPrecondition = new Map<BatchPrecondition<unknown>, Pending[]>();
-  for (const p of batch) {
-    if (!p.guard) continue;
-    const guarded = byPrecondition.get(p.guard.precondition);
-    if (guarded) guarded.push(p);
-    else byPrecondition.set(p.guard.precondition, [p]);
-  }
-  for (const [precondition, guarded] of byPrecondition) {
-    const verdicts = await precondition.check(sql, guarded.map((p) => p.guard?.subject));
-    guarded.forEach((p, i) => {
-      const refusal = verdicts[i];
-      if (refusal) refused.set(p, refusal);
-    });
-  }
-  return refused;
+function liveSecrets(pending: readonly Pending[]): (string | null)[] | null {
+  return pending.some((p) => p.guard) ? pending.map((p) => p.guard?.secretId ?? null) : null;
 }

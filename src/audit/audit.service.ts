@@ -11,7 +11,7 @@ import type { Tx } from '../database/transactions';
 import { AuditUnavailable } from './audit-errors';
 import type { AuditEventInput, AuditEventView } from './audit-event';
 import { AuditRepository } from './audit.repository';
-import { AuditWriter, EventRefused, type Guard } from './audit-writer';
+import { AuditWriter, EventRefused, type LiveSecretGuard } from './audit-writer';
 
 @Injectable()
 export class AuditService {
@@ -32,8 +32,20 @@ export class AuditService {
     }
   }
 
+  /**
+   * Takes the chain-head lock for the rest of `tx`: until `tx` ends, no event
+   * is appended anywhere, and a guarded event (token.issued) appended after it
+   * sees what `tx` committed. A key change that cuts off tokens calls this
+   * after locking its key row (the order every key change takes its locks
+   * in) and before it reads the clock for its cutoff: a token either
+   * committed before, and its `iat` is before the cutoff, or is refused.
+   */
+  async holdOffAppends(tx: Tx): Promise<void> {
+    await this.repository.lockHead(tx);
+  }
+
   /** Resolves once the event is committed; with a guard, rejects with the guard's refusal if it refuses the event. */
-  async record(event: AuditEventInput, guard?: Guard): Promise<AuditEventView> {
+  async record(event: AuditEventInput, guard?: LiveSecretGuard): Promise<AuditEventView> {
     try {
       return await this.writer.append(event, guard);
     } catch (err) {

@@ -4,7 +4,7 @@
  * one transaction under the key's row lock. A token issuance racing the
  * revoke either commits before it (and its token is among those revoked) or
  * waits for it and is refused: the revoke holds issuance off before it reads
- * the clock (see IssuanceCheck). Revoking a revoked key is
+ * the clock (see AuditService.holdOffAppends). Revoking a revoked key is
  * a 409: the first revocation, its time and reason stand.
  */
 import { Injectable } from '@nestjs/common';
@@ -15,7 +15,6 @@ import { Transactions } from '../database/transactions';
 import { RevocationsService } from '../tokens/revocations.service';
 import { type Actor, keyEvent } from './key-events';
 import type { KeyView } from './key-view';
-import { IssuanceCheck } from './issuance-check';
 import { KeysRepository } from './keys.repository';
 import { KeysService } from './keys.service';
 
@@ -27,7 +26,6 @@ export class KeyRevocationService {
     private readonly revocations: RevocationsService,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
-    private readonly issuance: IssuanceCheck,
     private readonly clock: Clock,
   ) {}
 
@@ -36,7 +34,7 @@ export class KeyRevocationService {
       const key = await this.repository.lockKey(tx, clientId);
       if (!key) throw Problem.notFound(`No API key ${clientId}`);
       if (key.revokedAt) throw Problem.conflict(`API key ${clientId} was already revoked at ${key.revokedAt.toISOString()}`);
-      await this.issuance.holdOff(tx);
+      await this.audit.holdOffAppends(tx);
       const now = this.clock.now();
       await this.repository.update(tx, clientId, { revokedAt: now, revokedReason: reason });
       await this.revocations.revokeKey(tx, clientId, reason);

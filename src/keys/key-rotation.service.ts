@@ -7,7 +7,7 @@
  * minted with one is revoked. The key row is locked FOR UPDATE for the whole
  * transaction, so simultaneous rotations run one after the other, and token
  * issuance is held off before the clock is read, so no token minted with an
- * ended secret commits after the rotation (see IssuanceCheck).
+ * ended secret commits after the rotation (see AuditService.holdOffAppends).
  */
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
@@ -20,7 +20,6 @@ import { generateSecret, SecretHasher } from './credentials';
 import { type Actor, keyEvent } from './key-events';
 import { assertChangeable } from './key-updates.service';
 import type { KeyView } from './key-view';
-import { IssuanceCheck } from './issuance-check';
 import { KeySecretsRepository } from './key-secrets.repository';
 import { KeysRepository } from './keys.repository';
 import { KeysService } from './keys.service';
@@ -39,7 +38,6 @@ export class KeyRotationService {
     private readonly revocations: RevocationsService,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
-    private readonly issuance: IssuanceCheck,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -55,7 +53,7 @@ export class KeyRotationService {
     await this.transactions.run(async (tx) => {
       const key = await this.keysRepository.lockKey(tx, clientId);
       if (!key) throw Problem.notFound(`No API key ${clientId}`);
-      await this.issuance.holdOff(tx);
+      await this.audit.holdOffAppends(tx);
       // Read under the lock: a rotation that committed while we waited is seen here.
       const now = this.clock.now();
       assertChangeable(key, now);

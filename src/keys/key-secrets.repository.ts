@@ -1,11 +1,10 @@
 /**
- * API key secrets: rotation's reads and writes, the batched last-used flush,
- * and the reads behind the last check of a token issuance (IssuanceCheck).
+ * API key secrets: rotation's reads and writes and the batched last-used flush.
+ * (The last check of a token issuance reads them in SQL: migration AuditAppendFunction.)
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { LOCK_CHAIN_HEAD } from '../audit/audit.repository';
-import type { Sql, Tx } from '../database/transactions';
+import type { Tx } from '../database/transactions';
 import { ApiKeySecretEntity } from './api-key-secret.entity';
 
 export interface LiveSecret {
@@ -18,15 +17,6 @@ export interface LastUsedRow {
   readonly id: string;
   readonly at: Date;
   readonly ip: string;
-}
-
-/** Key and secret state as the issuance transaction sees it. */
-export interface IssuanceState {
-  readonly secretId: string;
-  readonly keyRevokedAt: Date | null;
-  readonly keyExpiresAt: Date | null;
-  readonly secretRevokedAt: Date | null;
-  readonly secretExpiresAt: Date | null;
 }
 
 @Injectable()
@@ -61,39 +51,6 @@ export class KeySecretsRepository {
 
   async setExpiry(tx: Tx, id: string, expiresAt: Date): Promise<void> {
     await tx.getRepository(ApiKeySecretEntity).update({ id }, { expiresAt });
-  }
-
-  /**
-   * Reads the keys and secrets behind a batch of token issuances. No row
-   * locks: the caller holds the chain-head lock, which every revoke and
-   * rotation takes before it writes (holdOffIssuance), so what this reads is
-   * either committed or not yet written.
-   */
-  async readForIssuance(sql: Sql, secretIds: readonly string[]): Promise<IssuanceState[]> {
-    if (secretIds.length === 0) return [];
-    const rows = await sql.query<{ secret_id: string; key_revoked_at: Date | null; key_expires_at: Date | null; secret_revoked_at: Date | null; secret_expires_at: Date | null }[]>(
-      `SELECT s.id AS secret_id, k.revoked_at AS key_revoked_at, k.expires_at AS key_expires_at,
-              s.revoked_at AS secret_revoked_at, s.expires_at AS secret_expires_at
-         FROM api_key_secrets s JOIN api_keys k ON k.client_id = s.client_id
-        WHERE s.id = ANY($1::uuid[])`,
-      [[...new Set(secretIds)]],
-    );
-    return rows.map((r) => ({
-      secretId: r.secret_id,
-      keyRevokedAt: r.key_revoked_at,
-      keyExpiresAt: r.key_expires_at,
-      secretRevokedAt: r.secret_revoked_at,
-      secretExpiresAt: r.secret_expires_at,
-    }));
-  }
-
-  /**
-   * Takes the audit chain-head lock for the rest of `tx`. Issuance batches
-   * take it before they read key state, so until `tx` ends none can check a
-   * key: each one either committed before, or reads what `tx` committed.
-   */
-  async holdOffIssuance(tx: Tx): Promise<void> {
-    await tx.query(LOCK_CHAIN_HEAD);
   }
 
   /**

@@ -5,7 +5,6 @@
  */
 import { Module } from '@nestjs/common';
 import { TokensModule } from '../tokens/tokens.module';
-import { IssuanceCheck } from './issuance-check';
 import { KeyExpiryService } from './key-expiry.service';
 import { KeyRevocationService } from './key-revocation.service';
 import { KeyRotationService } from './key-rotation.service';
@@ -22,7 +21,6 @@ const SERVICES = [
   KeyRotationService,
   KeyRevocationService,
   KeyExpiryService,
-  IssuanceCheck,
 ];
 
 @Module({

@@ -4,14 +4,12 @@
  * the response can leave. No refresh token (§4.4.3): a client simply asks again.
  */
 import { Injectable } from '@nestjs/common';
-import type { Guard } from '../audit/audit-writer';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { randomId128 } from '../common/crypto/random-id';
 import { InvalidClient, InvalidRequest, UnsupportedGrantType } from '../common/errors/oauth-error';
 import type { RequestContext } from '../common/http/request-context';
 import { AppConfig } from '../config/app-config';
-import { type Issuance, IssuanceCheck } from '../keys/issuance-check';
 import { isWriteScope } from '../keys/key-policy';
 import { MetricsService } from '../observability/metrics/metrics.service';
 import { type AccessTokenClaims, TokenSigner } from '../tokens/token-signer';
@@ -28,21 +26,11 @@ export interface TokenResponse {
 
 @Injectable()
 export class ClientCredentialsGrant {
-  /**
-   * Runs in the transaction that commits token.issued: a revoke or rotation that
-   * committed after authentication read the key refuses the token (see IssuanceCheck).
-   */
-  private readonly stillValid: Guard<Issuance>['precondition'] = {
-    check: async (tx, issuances) =>
-      (await this.issuanceCheck.refusals(tx, issuances)).map((reason, i) => (reason ? new InvalidClient(reason, issuances[i]?.clientId ?? null, REALM) : null)),
-  };
-
   constructor(
     private readonly signer: TokenSigner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly issuanceCheck: IssuanceCheck,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -83,7 +71,12 @@ export class ClientCredentialsGrant {
       subject: { clientId: client.clientId, accountId: client.accountId, jti },
       requestId: ctx.requestId,
       data: { scope, aud, iat, exp, secret_id: client.secretId, grant_type: grantType, auth_method: authMethod },
-    }, { precondition: this.stillValid, subject: { clientId: client.clientId, secretId: client.secretId } });
+    }, {
+      // Checked again where token.issued commits: a revoke or rotation that committed after
+      // authentication read the key refuses the token, as authentication would have.
+      secretId: client.secretId,
+      refusal: (reason) => new InvalidClient(reason, client.clientId, REALM),
+    });
     this.metrics.tokenIssued(authMethod);
     return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
   }
