@@ -57,7 +57,12 @@ export class AuditService {
   private unavailable(events: readonly AuditEventInput[], err: unknown): AuditUnavailable {
     if (err instanceof AuditUnavailable) return err;
     const what = events.map((e) => `${e.type}${e.requestId ? ` [${e.requestId}]` : ''}`).join(', ');
-    this.logger.error(`audit event not committed (${what}): ${err instanceof Error ? err.message : String(err)}`);
+    const requestIds = new Set(events.map((e) => e.requestId));
+    const [only] = requestIds;
+    this.logger.error(
+      requestIds.size === 1 && only ? { request_id: only } : {},
+      `audit event not committed (${what}): ${err instanceof Error ? err.message : String(err)}`,
+    );
     return new AuditUnavailable(err);
   }
 }

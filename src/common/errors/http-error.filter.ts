@@ -25,6 +25,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     else sendProblem(reply, req, this.toProblem(exception, req));
   }
 
+  private logUnhandled(e: unknown, req: FastifyRequest): void {
+    this.logger.error({ request_id: String(req.id), err: { stack: errorStack(e) } }, `unhandled error on ${req.method} ${req.routeOptions.url ?? 'unknown route'}`);
+  }
+
   private toOAuth(e: unknown, req: FastifyRequest): { status: number; body: object; headers: Record<string, string> } {
     if (e instanceof OAuthError) return { status: e.status, body: { error: e.error, error_description: e.description }, headers: e.headers };
     if (isStoreUnavailable(e)) return unavailable('The token store is unavailable, retry shortly');
@@ -33,7 +37,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { status, body: { error: 'invalid_request', error_description: describeHttp(e) }, headers: {} };
     }
     if (isClientError(e)) return { status: e.statusCode, body: { error: 'invalid_request', error_description: e.message }, headers: {} };
-    this.logger.error(`unhandled error on ${req.method} ${req.routeOptions.url ?? 'unknown route'} [${String(req.id)}]`, errorStack(e));
+    this.logUnhandled(e, req);
     return { status: 500, body: { error: 'server_error', error_description: 'Internal error' }, headers: {} };
   }
 
@@ -44,7 +48,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return new Problem(e.getStatus(), titleOf(e), describeHttp(e));
     }
     if (isClientError(e)) return new Problem(e.statusCode, STATUS_CODES[e.statusCode] ?? 'Bad Request', e.message);
-    this.logger.error(`unhandled error on ${req.method} ${req.routeOptions.url ?? 'unknown route'} [${String(req.id)}]`, errorStack(e));
+    this.logUnhandled(e, req);
     return new Problem(500, 'Internal Server Error', 'An unexpected error occurred; quote the request_id when reporting it');
   }
 }

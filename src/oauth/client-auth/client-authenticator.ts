@@ -64,7 +64,7 @@ export class ClientAuthenticator {
     const { key } = found;
     if (key.revokedAt) throw fail('key_revoked');
     if (key.expiresAt && key.expiresAt.getTime() <= now) {
-      if (!key.expiredEventAt) await this.recordExpiry(key.clientId);
+      if (!key.expiredEventAt) await this.recordExpiry(key.clientId, ctx.requestId);
       throw fail('key_expired');
     }
     if (key.allowedCidrs.length > 0 && !blockListHas(buildBlockList(key.allowedCidrs), ctx.ip)) throw fail('ip_not_allowed');
@@ -80,11 +80,11 @@ export class ClientAuthenticator {
   }
 
   /** The first request to meet an expired key records `key.expired` (once, whoever is first); the answer is invalid_client either way. */
-  private async recordExpiry(clientId: string): Promise<void> {
+  private async recordExpiry(clientId: string, requestId: string): Promise<void> {
     try {
       await this.expiry.recordOnce(clientId);
     } catch (err) {
-      this.logger.warn(`key.expired for ${clientId} not recorded now (the sweep will): ${String(err)}`);
+      this.logger.warn({ request_id: requestId }, `key.expired for ${clientId} not recorded now (the sweep will): ${String(err)}`);
     }
   }
 }

@@ -1,11 +1,14 @@
 /**
- * How every log line is built: JSON lines through pino, the request id of the
- * request being served on each line (`request_id`, the same id Fastify
- * generated or accepted and sends back as `x-request-id`), and secrets scrubbed
- * centrally whatever code logs them.
+ * How every log line is built: JSON lines through pino, and secrets scrubbed
+ * centrally whatever code logs them. A line about a request carries its id as
+ * `request_id` (the id Fastify generated or accepted and sends back as
+ * `x-request-id`) because the code writing it says so: `logger.warn({
+ * request_id }, 'message')`. There is deliberately no AsyncLocalStorage scope
+ * to find it implicitly: on Node 20 an active one puts a hook on every promise
+ * the process creates, about a fifth of a token issuance's CPU
+ * (docs/performance.md).
  */
 import { type LevelWithSilent, type LoggerOptions, stdTimeFunctions } from 'pino';
-import { requestScope } from './request-scope';
 
 /** Keys whose values never reach a log line (compared as written: HTTP header names arrive lower-case). */
 export const SENSITIVE_KEYS = [
@@ -76,17 +79,12 @@ export function scrubUrl(url: string): string {
   return `${url.slice(0, q)}?${pairs.join('&')}`;
 }
 
-/** What every line shares, in and out of requests: level names, ISO time, the service name, the request id, redaction. */
+/** What every line shares, in and out of requests: level names, ISO time, the service name, redaction. */
 export function pinoBaseOptions(level: LevelWithSilent): LoggerOptions {
   return {
     level,
     name: 'wagmix-auth',
     timestamp: stdTimeFunctions.isoTime,
-    // Asked only for lines that are written (pino assigns the line's own fields onto what it returns).
-    mixin: () => {
-      const scope = requestScope.getStore();
-      return scope ? { request_id: scope.requestId } : {};
-    },
     formatters: {
       level: (label) => ({ level: label }),
       bindings: (bindings) => redact(bindings) as Record<string, unknown>,

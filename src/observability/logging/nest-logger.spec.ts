@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { createPinoLogger, nestLogger } from './nest-logger';
-import { requestScope } from './request-scope';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -45,13 +44,13 @@ describe('nestLogger', () => {
     expect(lines[0]).toMatchObject({ level: 'info', context: 'Probe', msg: 'probe', received: 1 });
   });
 
-  it("carries the request id of the request being served, and none outside one", () => {
+  it('carries the request id a line about a request is given, and none on other lines', () => {
     const { logger, lines } = capture();
-    requestScope.run({ requestId: 'req-7' }, () => logger.log('inside', undefined, 'Probe'));
+    logger.warn({ request_id: 'req-7' }, 'about a request', 'Probe');
     logger.log('outside', 'Probe');
-    expect(lines.map((l) => [l.msg, l.request_id])).toEqual([
-      ['inside', 'req-7'],
-      ['outside', undefined],
+    expect(lines.map((l) => [l.msg, l.request_id, l.context])).toEqual([
+      ['about a request', 'req-7', 'Probe'],
+      ['outside', undefined, 'Probe'],
     ]);
   });
 });

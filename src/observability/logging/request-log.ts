@@ -1,10 +1,9 @@
 /**
  * One line per request, written when the response has gone: method, path
  * (sensitive query values hidden), headers (credentials redacted), peer,
- * status and time taken; never a body. The request's scope (its id for every
- * line logged while serving it) is entered in the first hook of all.
+ * status and time taken; never a body.
  *
- * Two Fastify hooks on the one process-wide pino logger, in place of
+ * A Fastify hook on the one process-wide pino logger, in place of
  * nestjs-pino: its pino-http child logger per request and the middie
  * middleware layer it needs cost about a tenth of a token issuance's CPU even
  * when no line is written (docs/performance.md).
@@ -12,7 +11,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Level, Logger } from 'pino';
 import { scrubUrl } from './log-options';
-import { requestScope } from './request-scope';
 
 /** Probes and scrapes every few seconds would drown the log; their failures still show in health and metrics. */
 const QUIET_PATHS = /^\/(health\/(live|ready)|metrics)$/;
@@ -23,9 +21,6 @@ export function requestLogLevel(statusCode: number): Level {
 }
 
 export function installRequestLogging(fastify: FastifyInstance, logger: Logger): void {
-  fastify.addHook('onRequest', (req, _reply, done) => {
-    requestScope.run({ requestId: String(req.id) }, done);
-  });
   fastify.addHook('onResponse', (req, reply, done) => {
     const level = requestLogLevel(reply.statusCode);
     if (logger.isLevelEnabled(level)) {
@@ -43,7 +38,6 @@ function pathOf(url: string): string {
 
 function completionLine(req: FastifyRequest, reply: FastifyReply): object {
   return {
-    // The hook may run outside the request's scope (after the socket closed); the id is stated, not inherited.
     request_id: String(req.id),
     // A plain copy of the headers: redaction (log-options.ts) walks plain data only.
     req: { method: req.method, url: scrubUrl(req.url), headers: { ...req.headers }, remoteAddress: req.ip },
