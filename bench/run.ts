@@ -16,7 +16,7 @@ import { quoteAuditReport, runAuditBench } from './lib/audit';
 import { ensureLoadTool, type LoadTool } from './lib/loadgen';
 import { loadSnapshot, machineDescription } from './lib/measure';
 import { type Ctx, guardedVsUnguarded, introspection, issuance, soak } from './lib/phases';
-import { createDatabase, dropDatabase, durability, type PgServer, resolveServer } from './lib/pg';
+import { createDatabase, dropDatabase, durability, type PgServer, pinServer, resolveServer } from './lib/pg';
 import { scale } from './lib/scale';
 import { freePort, hasTaskset, killAllNow, stopAll } from './lib/proc';
 import { type BenchResults, type Measurement, renderMarkdown, type TargetCheck, writeResults } from './lib/report';
@@ -44,6 +44,8 @@ const started = new Date();
 const stamp = started.toISOString().replace(/[:.]/g, '-');
 const database = `wagmix_bench_${started.toISOString().replace(/\D/g, '').slice(0, 14)}`;
 let pg: PgServer | null = null;
+/** Puts PostgreSQL's processes back on the cores they had, once pinned. */
+let unpinPg: (() => void) | null = null;
 /** Databases this run created, dropped at the end unless --keep. */
 const created: string[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'wagmix-bench-'));
@@ -56,6 +58,7 @@ function cleanup(): Promise<void> {
     await stopAll();
     const server = pg;
     if (server && !flag('--keep')) for (const db of created) await dropDatabase(server.serverUrl, db).catch((e: unknown) => log(`could not drop ${db}: ${String(e)}`));
+    unpinPg?.();
     await pg?.stop();
     rmSync(workDir, { recursive: true, force: true });
   })();
@@ -96,6 +99,8 @@ async function main(): Promise<void> {
   created.push(database);
   const d = await durability(dbUrl);
   log(`SHOW fsync: ${d.fsync}; SHOW synchronous_commit: ${d.synchronousCommit} (${d.version}, ${pg.kind})`);
+  // Before the service connects, so its backends are forked onto the core too.
+  if (hasTaskset() && !flag('--pg-unpinned')) unpinPg = await pinServer(pg.serverUrl, LOAD_CPU, log);
 
   const nodeArgs = flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
   let svc: Service = await startService(dbUrl, await freePort(), SERVER_CPU, { nodeArgs });
@@ -179,7 +184,13 @@ async function main(): Promise<void> {
     machine: [...machineDescription(), `${d.version} (${pg.kind}), fsync=${d.fsync}, synchronous_commit=${d.synchronousCommit}, wal_sync_method=${d.walSyncMethod}`],
     load: [`before: ${loadBefore.join('; ')}`, `after: ${loadAfter.join('; ')}`, 'per measurement: the core0/core1 busy % column (all processes on that core)'],
     setup: [
-      hasTaskset() ? `servers on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), load generator on core ${LOAD_CPU}; PostgreSQL is NOT pinned (it runs where the kernel puts it, competing with both)` : 'taskset missing: nothing pinned',
+      hasTaskset()
+        ? `servers on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), load generator on core ${LOAD_CPU}; ${
+            unpinPg
+              ? `PostgreSQL (postmaster and all its processes) pinned to core ${LOAD_CPU} with the load generator, so the service under test has core ${SERVER_CPU} to itself as the peer does (--pg-unpinned leaves it where the kernel puts it)`
+              : 'PostgreSQL NOT pinned (it runs where the kernel puts it, competing with both)'
+          }`
+        : 'taskset missing: nothing pinned',
       'side-by-side rows (ours and the peer at each connection count; guarded and unguarded; the --scale pairs) are measured in halves in ABBA order, so drifting background load weighs on both; their p50 is the halves\' request-weighted mean, their p99 the worse half\'s',
       `load generator: ${tool === 'wrk' ? 'wrk -t1 (bench/load/wrk.lua)' : 'autocannon (fallback: it saturates its one core near 2k req/s, so faster targets and their ratios show its limit, not theirs)'}; warm-up ${WARMUP} s, then ${SECONDS} s measured per row`,
       `our service: node dist/src/main.js, NODE_ENV=production, https ISSUER, SECRET_PEPPER and SIGNING_KEY_ENCRYPTION_KEY set, LOG_LEVEL=warn, TOKEN_RATE_LIMIT_PER_MINUTE=0 and INTROSPECTION_RATE_LIMIT_PER_MINUTE=0 (else the per-key limiters cap the bench at 300 tokens/min/key), no REDIS_URL, fresh database ${database}`,

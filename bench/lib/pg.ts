@@ -7,7 +7,8 @@
  * helpers such as the WAL writer, reported apart because other databases use
  * them too); and the bulk rows of the --scale runs, written straight in SQL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -189,4 +190,59 @@ export async function insertRevokedJtis(dbUrl: string, count: number): Promise<v
   } finally {
     await c.end();
   }
+}
+
+/** Parent pid of a local process, or null (gone, or not on this machine's /proc). */
+function parentPid(pid: number): number | null {
+  try {
+    // Fields after the parenthesised name: state, ppid, …
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => parentPid(pid) === parent);
+}
+
+/**
+ * Pins the server's postmaster and every process it has forked to `cpu`
+ * (backends forked later inherit it), so PostgreSQL shares the load
+ * generator's core instead of taking time from the service under test: in
+ * production the database has its own machine. Returns the undo (the
+ * original mask on the postmaster and all its children), or null when the
+ * server is not a local process this user may pin.
+ */
+export async function pinServer(serverUrl: string, cpu: number, log: (s: string) => void): Promise<(() => void) | null> {
+  const host = new URL(serverUrl).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]', ''].includes(host)) return null;
+  // A long-lived helper (this query's own backend is gone once it answers): its parent is the postmaster.
+  const [row] = await query<{ pid: number }>(serverUrl, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'");
+  const postmaster = row ? parentPid(row.pid) : null;
+  if (!postmaster || !/^postgres/.test(readFileSync(`/proc/${postmaster}/comm`, 'utf8'))) return null;
+  const original = /mask: ([0-9a-f]+)/.exec(execFileSync('taskset', ['-p', String(postmaster)], { encoding: 'utf8' }))?.[1];
+  if (!original) return null;
+  const setAll = (args: string[]): void => {
+    for (const pid of [postmaster, ...childrenOf(postmaster)]) {
+      try {
+        execFileSync('taskset', ['-a', '-p', ...args, String(pid)], { stdio: 'ignore' });
+      } catch {
+        // A backend that exited meanwhile.
+      }
+    }
+  };
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(postmaster)], { stdio: 'ignore' });
+  } catch (err) {
+    log(`could not pin PostgreSQL (pid ${postmaster}) to core ${cpu}: ${String(err)}`);
+    return null;
+  }
+  setAll(['-c', String(cpu)]);
+  log(`PostgreSQL (postmaster ${postmaster} and its processes) pinned to core ${cpu}; mask ${original} restored at the end`);
+  return () => setAll([original]);
 }
