@@ -11,4 +11,6 @@ export interface Principal {
   readonly secretId: string | null;
   /** The key's IP allow-list carried by the token (`wgx_cidrs`); empty: any address. */
   readonly allowedCidrs: readonly string[];
+  /** The token's payload as it was verified: every claim, for answers that repeat them (introspection). */
+  readonly claims: Readonly<Record<string, unknown>>;
 }

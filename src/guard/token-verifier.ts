@@ -119,5 +119,6 @@ function toPrincipal(c: Claims): Principal {
     expiresAt: c.exp,
     secretId: str(c.wgx_sid) ? c.wgx_sid : null,
     allowedCidrs: Array.isArray(c.wgx_cidrs) ? c.wgx_cidrs.filter(str) : [],
+    claims: c as Record<string, unknown>,
   };
 }

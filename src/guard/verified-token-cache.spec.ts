@@ -11,6 +11,7 @@ const principal = (expiresAt: number): Principal => ({
   expiresAt,
   secretId: null,
   allowedCidrs: [],
+  claims: {},
 });
 
 describe('VerifiedTokenCache', () => {
