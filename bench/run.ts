@@ -78,7 +78,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     log(`${signal}: stopping everything`);
     void cleanup().finally(() => process.exit(130));
   });
-process.once('exit', killAllNow);
+process.once('exit', () => {
+  unpinPg?.();
+  killAllNow();
+});
 
 const ratio = (a: Measurement | undefined, b: Measurement | undefined): number | null => (a && b && b.load.rps > 0 ? a.load.rps / b.load.rps : null);
 const find = (ms: readonly Measurement[], id: string): Measurement | undefined => ms.find((m) => m.id === id);
