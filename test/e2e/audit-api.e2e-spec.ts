@@ -122,6 +122,25 @@ describe('audit events API', () => {
       expect(await all('since=2000-01-01T00:00:00Z&until=2000-01-02T00:00:00Z')).toEqual([]);
     });
 
+    it('pages one type\'s failures newest first, and answers an empty page for a pair that never happens', async () => {
+      for (let i = 0; i < 3; i++) await tokenRequest(t.baseUrl, other.clientId, generateSecret());
+      const expected = await ids("type = 'token.denied' AND outcome = 'failure'");
+      expect(expected.length).toBeGreaterThanOrEqual(4);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { status: number; body: Page } = await get(`?type=token.denied&outcome=failure&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(1);
+        seen.push(...res.body.items.map((e) => e.id));
+        cursor = res.body.next_cursor;
+      } while (cursor && seen.length <= expected.length);
+      expect(seen).toEqual(expected);
+      const none = await get('?type=token.issued&outcome=failure');
+      expect(none.status).toBe(200);
+      expect(none.body).toEqual({ items: [], next_cursor: null });
+    });
+
     it('pages without repeats or gaps while tokens are issued concurrently', async () => {
       const issuing = Promise.all(Array.from({ length: 30 }, () => accessToken(t.baseUrl, key.clientId, key.secret)));
       const seen: string[] = [];
