@@ -164,18 +164,17 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores. Other work on the machine shows up in first, p95, max and cold; the median is the figure to compare.`,
       'Every filter alone and with since/until reads one index range newest first and stops after 51 rows (see the plans): its cost does not grow with the table.',
-      'The contradictory combination is the documented limit (docs/audit.md, "Querying"): both parts are common, their intersection is empty, so the only way to prove it empty is to read every row of one part; the store cancels it at 10 s and the API answers 503 asking to narrow the query. It is run once.',
+      'type=token.issued + outcome=failure: both parts are common and their intersection is empty. The page takes its ids from the partial index of failures by type first (src/audit/audit-query.ts), so proving it empty is one short index range; asked for whole rows in one step, the planner walked the primary key through all ten million rows (4.2 s on 2026-12-04). Other such pairs without an index of their own (type=token.denied + outcome=success) remain the documented limit (docs/audit.md, "Querying").',
     ];
     const results: ScenarioResult[] = [];
     for (const s of list) {
-      const { timing, rows } = await timeService(service, s.query, s.once ? 1 : 16);
+      const { timing, rows } = await timeService(service, s.query, 16);
       const plan = await explain(ds, repo, s.query);
       results.push({ name: s.name, query: qs(s.query), rows, service: timing, plan });
       log(`${s.name}: first ${timing.first.toFixed(1)} ms, median ${timing.median.toFixed(2)} ms`);
     }
     if (dropOsCache()) {
       for (const [i, s] of list.entries()) {
-        if (s.once) continue;
         dropOsCache();
         const cold = await timeOnce(async () => (await service.list(parseListQuery(s.query))).items.length);
         results[i] = { ...(results[i] as ScenarioResult), cold: cold.ms };
@@ -195,7 +194,7 @@ async function main(): Promise<void> {
         body: 'grant_type=client_credentials&scope=admin:audit:read',
       });
       const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-      for (const [i, s] of list.entries()) if (!s.once) results[i] = { ...(results[i] as ScenarioResult), http: await timeHttp(baseUrl, token, s.query, 10) };
+      for (const [i, s] of list.entries()) results[i] = { ...(results[i] as ScenarioResult), http: await timeHttp(baseUrl, token, s.query, 10) };
       streams.push(...(await measureExport(baseUrl, token, { outcome: 'failure' })));
     }
     if (!flag('--no-verify')) streams.push(...(await measureVerify(repo)));
