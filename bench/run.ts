@@ -46,6 +46,12 @@ const database = `wagmix_bench_${started.toISOString().replace(/\D/g, '').slice(
 let pg: PgServer | null = null;
 /** Puts PostgreSQL's processes back on the cores they had, once pinned. */
 let unpinPg: (() => void) | null = null;
+/** Once, by whoever comes first: the cleanup, or the exit of a run that skipped it. */
+function unpin(): void {
+  const undo = unpinPg;
+  unpinPg = null;
+  undo?.();
+}
 /** Databases this run created, dropped at the end unless --keep. */
 const created: string[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'wagmix-bench-'));
@@ -58,7 +64,7 @@ function cleanup(): Promise<void> {
     await stopAll();
     const server = pg;
     if (server && !flag('--keep')) for (const db of created) await dropDatabase(server.serverUrl, db).catch((e: unknown) => log(`could not drop ${db}: ${String(e)}`));
-    unpinPg?.();
+    unpin();
     await pg?.stop();
     rmSync(workDir, { recursive: true, force: true });
   })();
@@ -79,7 +85,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     void cleanup().finally(() => process.exit(130));
   });
 process.once('exit', () => {
-  unpinPg?.();
+  unpin();
   killAllNow();
 });
 

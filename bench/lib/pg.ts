@@ -8,12 +8,12 @@
  * them too); and the bulk rows of the --scale runs, written straight in SQL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { cpuMicros } from './proc';
+import { childrenOf, cpuMicros, parentPid } from './proc';
 
 export interface PgServer {
   /** A URL of the server's maintenance database (`postgres`). */
@@ -192,24 +192,6 @@ export async function insertRevokedJtis(dbUrl: string, count: number): Promise<v
   }
 }
 
-/** Parent pid of a local process, or null (gone, or not on this machine's /proc). */
-function parentPid(pid: number): number | null {
-  try {
-    // Fields after the parenthesised name: state, ppid, …
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
-}
-
-function childrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => parentPid(pid) === parent);
-}
-
 /**
  * Pins the server's postmaster and every process it has forked to `cpu`
  * (backends forked later inherit it), so PostgreSQL shares the load
@@ -227,22 +209,30 @@ export async function pinServer(serverUrl: string, cpu: number, log: (s: string)
   if (!postmaster || !/^postgres/.test(readFileSync(`/proc/${postmaster}/comm`, 'utf8'))) return null;
   const original = /mask: ([0-9a-f]+)/.exec(execFileSync('taskset', ['-p', String(postmaster)], { encoding: 'utf8' }))?.[1];
   if (!original) return null;
-  const setAll = (args: string[]): void => {
-    for (const pid of [postmaster, ...childrenOf(postmaster)]) {
+  const set = (pid: number, mask: string[]): void => void execFileSync('taskset', ['-a', '-p', ...mask, String(pid)], { stdio: 'ignore' });
+  /** The postmaster first (it throws when this user may not), then every process it has forked. */
+  const setAll = (mask: string[]): void => {
+    set(postmaster, mask);
+    for (const pid of childrenOf(postmaster)) {
       try {
-        execFileSync('taskset', ['-a', '-p', ...args, String(pid)], { stdio: 'ignore' });
+        set(pid, mask);
       } catch {
         // A backend that exited meanwhile.
       }
     }
   };
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(postmaster)], { stdio: 'ignore' });
+    setAll(['-c', String(cpu)]);
   } catch (err) {
     log(`could not pin PostgreSQL (pid ${postmaster}) to core ${cpu}: ${String(err)}`);
     return null;
   }
-  setAll(['-c', String(cpu)]);
   log(`PostgreSQL (postmaster ${postmaster} and its processes) pinned to core ${cpu}; mask ${original} restored at the end`);
-  return () => setAll([original]);
+  return () => {
+    try {
+      setAll([original]);
+    } catch (err) {
+      log(`could not restore PostgreSQL's CPU mask ${original}: ${String(err)}`);
+    }
+  };
 }

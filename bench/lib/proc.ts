@@ -6,7 +6,7 @@
  * process: CPU time (utime+stime, all threads) and resident memory (VmRSS).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 
 export interface Spawned {
@@ -89,18 +89,35 @@ export function killAllNow(): void {
   for (const p of live) p.child.kill('SIGKILL');
 }
 
-/** utime + stime of the whole process (every thread), in microseconds; null when it is gone. */
-export function cpuMicros(pid: number): number | null {
+/** The fields of /proc/<pid>/stat after the command name (state first, then ppid, …); null when it is gone. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1_000_000) / CLK_TCK;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** utime + stime of the whole process (every thread), in microseconds; null when it is gone. */
+export function cpuMicros(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLK_TCK : null;
+}
+
+/** Parent pid; null when the process is gone (or not on this machine's /proc). */
+export function parentPid(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
+}
+
+/** The processes whose parent is `parent`. */
+export function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => parentPid(pid) === parent);
 }
 
 /** VmRSS in bytes; null when the process is gone. */
