@@ -97,7 +97,6 @@ async function load(ds: DataSource, gen: AuditDataGenerator, phases: [string, st
   const migration = new AuditQueryIndexes1764950400000();
   // Bulk load first, index after: what any operator would do for a backfill, and far faster here.
   await migration.down(qr);
-  await qr.query('DROP INDEX audit_events_subject_jti_idx');
   let t0 = performance.now();
   if (!(await copyIn(gen))) {
     log('psql not found: loading through INSERT … json_populate_recordset (slower)');
@@ -118,10 +117,6 @@ async function load(ds: DataSource, gen: AuditDataGenerator, phases: [string, st
   await qr.query('SET statement_timeout = 0');
   await migration.up(qr);
   phases.push(['migration AuditQueryIndexes up() on the loaded table (5 indexes, head backfill)', secs(t0)]);
-  t0 = performance.now();
-  // As CreateCoreSchema made it.
-  await qr.query('CREATE INDEX audit_events_subject_jti_idx ON audit_events (subject_jti) WHERE subject_jti IS NOT NULL');
-  phases.push(['re-create the core schema\'s subject_jti index', secs(t0)]);
   t0 = performance.now();
   await qr.query('VACUUM (ANALYZE) audit_events');
   phases.push(['VACUUM (ANALYZE) audit_events', secs(t0)]);
