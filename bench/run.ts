@@ -24,18 +24,17 @@ import { basic, createIntrospectionKey, ensureBuilt, type Service, seedAccountKe
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-/** Every value of a repeatable option, e.g. `--node-arg --heap-growing-percent=0 --node-arg …`. */
+/** Every value of an option, in order: `--node-arg` may be given more than once. */
 const options = (name: string): string[] => args.flatMap((a, i) => (a === name && args[i + 1] !== undefined ? [args[i + 1] as string] : []));
+const option = (name: string): string | undefined => options(name)[0];
 const AUDIT = flag('--audit') || process.env.BENCH_AUDIT === '1';
 const SOAK = flag('--soak');
 const SCALE = flag('--scale');
 const SOAK_MINUTES = Number(option('--soak-minutes') ?? 10);
 const SECONDS = Number(option('--seconds') ?? 12);
 const WARMUP = Number(option('--warmup') ?? 3);
+/** Node options for our service (e.g. a V8 flag under trial), named in the results' setup. */
+const NODE_ARGS = options('--node-arg');
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const KEYS = 100;
@@ -113,8 +112,7 @@ async function main(): Promise<void> {
   // Before the service connects, so its backends are forked onto the core too.
   if (hasTaskset() && !flag('--pg-unpinned')) unpinPg = await pinServer(pg.serverUrl, LOAD_CPU, log);
 
-  // --node-arg: node options for our service (e.g. a V8 flag under trial), named in the results' setup.
-  const nodeArgs = [...options('--node-arg'), ...(flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [])];
+  const nodeArgs = [...NODE_ARGS, ...(flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [])];
   let svc: Service = await startService(dbUrl, await freePort(), SERVER_CPU, { nodeArgs });
   log(`service up at ${svc.baseUrl} (pid ${svc.process.pid}); seeding ${KEYS} keys`);
   const keys = await seedAccountKeys(svc, KEYS, ['exchange:account:read', 'exchange:orders:read']);
@@ -205,7 +203,7 @@ async function main(): Promise<void> {
         : 'taskset missing: nothing pinned',
       'side-by-side rows (ours and the peer at each connection count; guarded and unguarded; the --scale pairs) are measured in halves in ABBA order, so drifting background load weighs on both; their p50 is the halves\' request-weighted mean, their p99 the worse half\'s',
       `load generator: ${tool === 'wrk' ? 'wrk -t1 (bench/load/wrk.lua)' : 'autocannon (fallback: it saturates its one core near 2k req/s, so faster targets and their ratios show its limit, not theirs)'}; warm-up ${WARMUP} s, then ${SECONDS} s measured per row`,
-      `our service: node ${options('--node-arg').map((a) => `${a} `).join('')}dist/src/main.js, NODE_ENV=production, https ISSUER, SECRET_PEPPER and SIGNING_KEY_ENCRYPTION_KEY set, LOG_LEVEL=warn, TOKEN_RATE_LIMIT_PER_MINUTE=0 and INTROSPECTION_RATE_LIMIT_PER_MINUTE=0 (else the per-key limiters cap the bench at 300 tokens/min/key), no REDIS_URL, fresh database ${database}`,
+      `our service: node ${NODE_ARGS.map((a) => `${a} `).join('')}dist/src/main.js, NODE_ENV=production, https ISSUER, SECRET_PEPPER and SIGNING_KEY_ENCRYPTION_KEY set, LOG_LEVEL=warn, TOKEN_RATE_LIMIT_PER_MINUTE=0 and INTROSPECTION_RATE_LIMIT_PER_MINUTE=0 (else the per-key limiters cap the bench at 300 tokens/min/key), no REDIS_URL, fresh database ${database}`,
       `${KEYS} account keys created through POST /admin/keys; issuance requests rotate over them (wrk's Lua API has no per-connection hook, so each request takes the next key); body \`grant_type=client_credentials&scope=exchange:account:read exchange:orders:read\` for both servers`,
       'peer: node-oidc-provider 9 (bench/peer/oidc-provider.mjs): client credentials, ES256 JWT access tokens via resourceIndicators, an adapter that persists nothing, the same 100 client ids and secrets (client_secret_basic)',
       '(b): bench/apps/echo-app.ts, GET /bench/echo with @Scopes(exchange:account:read), TokenGuardModule.forRemoteJwks vs no guard module, one token reused',
